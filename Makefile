@@ -1,0 +1,27 @@
+# The two commands of the README: `make demo` and `make test`. Both set themselves up.
+SHELL := /bin/bash
+VENV := .venv/bin
+DEMO_N ?= 8
+
+.PHONY: setup demo test lint typecheck schemas bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@$(VENV)/sohoa demo --n $(DEMO_N)
+
+test: setup
+	@$(VENV)/ruff check .
+	@$(VENV)/python -m schemas.export --check
+	@$(VENV)/python -m pytest -q -ra tests
+
+lint: setup
+	@$(VENV)/ruff check .
+	@$(VENV)/mypy
+
+schemas: setup
+	@$(VENV)/python -m schemas.export
+
+clean:
+	rm -rf sohoa-data .pytest_cache .ruff_cache .mypy_cache

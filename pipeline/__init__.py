@@ -1,0 +1,1 @@
+"""The domain of sohoa: plain functions over plain data. Imports no Celery."""

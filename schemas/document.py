@@ -1,0 +1,73 @@
+"""The record of one digitised document: what `sohoa process` prints, what `record.json` holds."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["thanh_phan", "ket_qua_xu_ly", "ket_qua"]
+
+# Metadata keys of DOMAIN.md, in the order a reader expects them.
+METADATA_KEYS: tuple[str, ...] = (
+    "ma_ho_so",
+    "ma_thu_tuc",
+    "ma_co_quan",
+    "ten_loai",
+    "so",
+    "ky_hieu",
+    "so_ky_hieu",
+    "ngay_ban_hanh",
+    "dia_danh",
+    "co_quan_ban_hanh",
+    "trich_yeu",
+    "chuc_vu_nguoi_ky",
+    "nguoi_ky",
+    "ho_ten",
+    "so_dinh_danh",
+    "so_trang",
+    "ngon_ngu",
+    "muc_do_tin_cay",
+)
+
+
+class OcrSummary(BaseModel):
+    pages_ocr: int = Field(description="pages read by OCR")
+    pages_text_layer: int = Field(description="pages read from a real text layer (OCR skipped)")
+    mean_confidence: float | None = Field(
+        default=None, description="mean tesseract word confidence over OCR'd pages, 0-100; null without OCR"
+    )
+
+
+class DocumentRecord(BaseModel):
+    """One document, as printed by `sohoa process --format jsonl` and stored as `record.json`."""
+
+    source: str = Field(description="the file as given (path or original name)")
+    sha256: str
+    doc_id: str
+    unit: str | None = None
+    pages: int
+    doc_type: str
+    doc_type_confidence: float
+    role: Role | None = None
+    role_mismatch: bool = Field(default=False, description="the class contradicts the clerk's folder")
+    review: bool = Field(default=False, description="sent to the review queue")
+    metadata: dict[str, str] = Field(default_factory=dict, description="keys of DOMAIN.md; absent when unread")
+    metadata_confidence: dict[str, float] = Field(default_factory=dict)
+    text: str = Field(description="full text, NFC, pages separated by form feeds")
+    ocr: OcrSummary
+    outputs: list[str] = Field(default_factory=list, description="object keys in the store")
+    duplicate_of: str | None = Field(default=None, description="doc_id of the first copy of this content")
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="stable machine code, e.g. unreadable_pdf")
+    message: str = Field(description="English, for logs and operators")
+    message_vi: str | None = Field(default=None, description="Vietnamese, for the clerk")
+
+
+class ProcessError(BaseModel):
+    """A file `sohoa process` could not digitise; the run goes on."""
+
+    source: str
+    error: ErrorInfo

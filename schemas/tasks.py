@@ -1,0 +1,47 @@
+"""Payloads of the Celery tasks and the per-page results they pass on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.document import Role
+
+
+class IngestJob(BaseModel):
+    """One claimed file, keyed by its content hash."""
+
+    intake_id: int
+    sha256: str
+    path: str = Field(description="the claimed copy in the spool")
+    original_name: str
+    unit: str | None = None
+    role: Role | None = None
+
+
+class PageWord(BaseModel):
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+class PageResult(BaseModel):
+    """What reading one page produced. Blobs (the page's PDF layer) stay in the work dir."""
+
+    page_no: int = Field(description="1-based")
+    source: Literal["ocr", "text_layer", "empty"]
+    text: str
+    mean_confidence: float | None = None
+    low_confidence_words: int = 0
+    words: list[PageWord] = Field(default_factory=list)
+    width_px: int | None = None
+    height_px: int | None = None
+    dpi: float | None = None
+    colour: Literal["colour", "grey", "bilevel"] | None = None
+    rotated: int = Field(default=0, description="degrees the page was turned before OCR")
+    pdf_path: str | None = Field(default=None, description="searchable single-page PDF in the work dir")
+    seconds: float = 0.0
