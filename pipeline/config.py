@@ -18,8 +18,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOHOA_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("sohoa-data"))
-    # Empty means: find one at 127.0.0.1:6379, else start our own on a socket in data_dir.
+    # Empty means: use the Redis at `redis_find` when one answers there, else start our own on a
+    # socket in data_dir. An empty `redis_find` never looks and always starts our own.
     redis_url: str = ""
+    redis_find: str = "redis://127.0.0.1:6379/0"
     database_url: str = ""
     s3_endpoint: str = ""
     s3_access_key: str = ""

@@ -3,14 +3,16 @@
 
 from schemas.document import DocumentRecord, ErrorInfo, OcrSummary, ProcessError
 from schemas.samples import SampleLabel
-from schemas.tasks import IngestJob, PageResult, PageWord
+from schemas.tasks import IngestJob, PageJob, PageResult, PageSpec, PageWord
 
 __all__ = [
     "DocumentRecord",
     "ErrorInfo",
     "IngestJob",
     "OcrSummary",
+    "PageJob",
     "PageResult",
+    "PageSpec",
     "PageWord",
     "ProcessError",
     "SampleLabel",

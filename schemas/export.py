@@ -10,13 +10,14 @@ from pydantic import BaseModel
 
 from schemas.document import DocumentRecord, ProcessError
 from schemas.samples import SampleLabel
-from schemas.tasks import IngestJob, PageResult
+from schemas.tasks import IngestJob, PageJob, PageResult
 
 OUT = Path(__file__).parent / "json"
 MODELS: dict[str, type[BaseModel]] = {
     "document_record": DocumentRecord,
     "process_error": ProcessError,
     "ingest_job": IngestJob,
+    "page_job": PageJob,
     "page_result": PageResult,
     "sample_label": SampleLabel,
 }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.document import Role
 
@@ -18,6 +19,27 @@ class IngestJob(BaseModel):
     original_name: str
     unit: str | None = None
     role: Role | None = None
+    received_at: datetime
+
+
+class PageSpec(BaseModel):
+    """One page of a planned document: read its text layer, or OCR its image."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page_no: int = Field(description="1-based")
+    kind: Literal["text", "image"]
+    text: str = ""
+    dpi: float | None = Field(default=None, description="the scan's own resolution, when known")
+    rotate_attr: int = Field(default=0, description="a PDF page's /Rotate")
+
+
+class PageJob(BaseModel):
+    """OCR one page of a claimed file."""
+
+    job: IngestJob
+    fmt: Literal["pdf", "tiff", "jpeg", "png"]
+    page: PageSpec
 
 
 class PageWord(BaseModel):

@@ -1,0 +1,22 @@
+"""A file's identity is its content: the sha256, and a document id derived from it."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+# Content hash → document id, stable, so a retried stage writes the same keys and rows again.
+DOC_NAMESPACE = uuid.UUID("6f1c3f5e-3c0b-4b8e-9a57-5b2d3f3c7a10")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def doc_id_for(sha256: str) -> str:
+    return str(uuid.uuid5(DOC_NAMESPACE, sha256))

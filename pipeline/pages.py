@@ -1,0 +1,167 @@
+"""Find the pages of a file and decide, page by page, whether to read a text layer or to OCR it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pdfplumber
+import pikepdf
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+
+from pipeline.errors import PipelineError
+from schemas.tasks import PageSpec
+
+Format = Literal["pdf", "tiff", "jpeg", "png"]
+MAX_PAGES = 2000
+# OCR works best between these; outside them the page is rendered/scaled to the nearest bound.
+OCR_MIN_DPI = 200.0
+OCR_MAX_DPI = 400.0
+OCR_DEFAULT_DPI = 300.0
+# A text layer with fewer visible characters than this is a stamp or a header, not the page's text.
+MIN_TEXT_LAYER_CHARS = 40
+
+Image.MAX_IMAGE_PIXELS = 300_000_000  # real scans of A0 maps at 300 dpi are large but not bombs
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    fmt: Format
+    pages: tuple[PageSpec, ...]
+
+
+def sniff_format(path: Path) -> Format:
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if not head:
+        raise PipelineError("empty_file", "the file is empty", source=str(path))
+    if b"%PDF-" in head:
+        return "pdf"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    raise PipelineError("unsupported_format", "not a PDF, TIFF, JPEG or PNG file", source=str(path))
+
+
+def _image_dpi(img: Image.Image) -> float | None:
+    dpi = img.info.get("dpi")
+    if dpi and float(dpi[0]) > 1:
+        return float(dpi[0])
+    return None
+
+
+def _pdf_page_dpi(page: pdfplumber.page.Page) -> float | None:
+    best = None
+    for im in page.images:
+        width_pt = float(im["x1"]) - float(im["x0"])
+        if width_pt <= 0:
+            continue
+        dpi = float(im["srcsize"][0]) * 72.0 / width_pt
+        best = dpi if best is None else max(best, dpi)
+    return best
+
+
+def _real_text(text: str) -> bool:
+    return sum(1 for c in text if c.isalnum()) >= MIN_TEXT_LAYER_CHARS
+
+
+def plan(path: Path) -> DocumentPlan:
+    fmt = sniff_format(path)
+    if fmt == "pdf":
+        return DocumentPlan("pdf", tuple(_plan_pdf(path)))
+    try:
+        with Image.open(path) as img:
+            n = getattr(img, "n_frames", 1)
+            dpi = _image_dpi(img)
+            img.load()
+    except (OSError, SyntaxError, ValueError) as e:
+        raise PipelineError("unreadable_image", f"cannot read the image: {e}", source=str(path)) from e
+    if n > MAX_PAGES:
+        raise PipelineError("too_many_pages", f"{n} pages, more than {MAX_PAGES}", source=str(path))
+    return DocumentPlan(fmt, tuple(PageSpec(page_no=i + 1, kind="image", dpi=dpi) for i in range(n)))
+
+
+def _plan_pdf(path: Path) -> list[PageSpec]:
+    try:
+        with pikepdf.open(path) as pdf:
+            rotations = [int(p.obj.get("/Rotate", 0)) % 360 for p in pdf.pages]
+    except pikepdf.PasswordError as e:
+        raise PipelineError("encrypted_pdf", "the PDF needs a password", source=str(path)) from e
+    except pikepdf.PdfError as e:
+        raise PipelineError("unreadable_pdf", f"broken PDF: {e}", source=str(path)) from e
+    if not rotations:
+        raise PipelineError("no_pages", "the PDF has no pages", source=str(path))
+    if len(rotations) > MAX_PAGES:
+        raise PipelineError("too_many_pages", f"{len(rotations)} pages, more than {MAX_PAGES}", source=str(path))
+    specs = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for i, page in enumerate(pdf.pages):
+                text = page.extract_text() or ""
+                dpi = _pdf_page_dpi(page)
+                kind: Literal["text", "image"] = "text" if _real_text(text) else "image"
+                specs.append(
+                    PageSpec(
+                        page_no=i + 1, kind=kind, text=text if kind == "text" else "", dpi=dpi,
+                        rotate_attr=rotations[i],
+                    )
+                )
+                page.close()  # pdfplumber caches every page's objects otherwise
+    except PipelineError:
+        raise
+    except Exception as e:  # pdfminer raises many unrelated types on broken files
+        raise PipelineError("unreadable_pdf", f"cannot read the PDF: {e}", source=str(path)) from e
+    return specs
+
+
+def ocr_dpi(native: float | None) -> float:
+    if native is None:
+        return OCR_DEFAULT_DPI
+    return min(max(native, OCR_MIN_DPI), OCR_MAX_DPI)
+
+
+def render(path: Path, fmt: Format, spec: PageSpec) -> tuple[Image.Image, float]:
+    """The page as an image for OCR, and the dpi it is at."""
+    if fmt == "pdf":
+        dpi = ocr_dpi(spec.dpi)
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                page = pdf[spec.page_no - 1]
+                img = page.render(scale=dpi / 72.0).to_pil()
+                page.close()
+            finally:
+                pdf.close()
+        except pdfium.PdfiumError as e:
+            raise PipelineError("unreadable_pdf", f"cannot render page {spec.page_no}: {e}", source=str(path)) from e
+        return img, dpi
+    try:
+        with Image.open(path) as src:
+            src.seek(spec.page_no - 1)
+            img = ImageOps.exif_transpose(src) if fmt == "jpeg" else src.copy()
+            img.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        raise PipelineError("unreadable_image", f"cannot read page {spec.page_no}: {e}", source=str(path)) from e
+    native = spec.dpi
+    dpi = ocr_dpi(native)
+    if native is not None and abs(dpi - native) > 1:
+        scale = dpi / native
+        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
+    return img, dpi
+
+
+def colour_of(img: Image.Image) -> Literal["colour", "grey", "bilevel"]:
+    if img.mode == "1":
+        return "bilevel"
+    if img.mode in ("L", "LA", "I;16", "I", "F"):
+        return "grey"
+    # A colour container often holds a grey scan; look at a thumbnail to tell.
+    thumb = np.asarray(img.convert("RGB").resize((64, 64)), dtype=np.int16)
+    spread = int((thumb.max(axis=2) - thumb.min(axis=2)).max())
+    return "colour" if spread > 24 else "grey"

@@ -1,0 +1,372 @@
+"""The `sohoa` command: the front door that wires pipeline/, workers/ and web/ together."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pipeline import db
+from pipeline.config import ROLE_FOLDERS, ROLES, Settings, get_settings
+
+app = typer.Typer(help="sohoa: digitise Vietnamese administrative dossiers.", no_args_is_help=True)
+log = logging.getLogger("sohoa")
+
+
+def _logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _ready(settings: Settings) -> None:
+    settings.ensure_dirs()
+    db.migrate(settings.db_url)
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    from pipeline.watch import candidates, ignored
+
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(candidates(p)))
+        elif not ignored(p):
+            out.append(p)
+    return out
+
+
+def _place_from_path(path: Path) -> tuple[str | None, str | None]:
+    """`…/<unit>/<role-folder>/file` gives unit and role when the folders say so."""
+    from pipeline.vn.codes import parse_unit_code
+
+    for i, part in enumerate(path.resolve().parts[:-1]):
+        role = ROLE_FOLDERS.get(part.lower())
+        if role and i > 0:
+            return parse_unit_code(path.resolve().parts[i - 1]), role
+    return None, None
+
+
+@app.command()
+def process(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders", exists=True)],
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="jsonl or table")] = OutputFormat.jsonl,
+    role: Annotated[str | None, typer.Option(help="thanh_phan, ket_qua_xu_ly or ket_qua")] = None,
+    unit: Annotated[str | None, typer.Option(help="unit code, e.g. H50.12")] = None,
+) -> None:
+    """Run the pipeline in this process on files or folders and print one record per document."""
+    from pipeline.document import Source, digitise
+    from pipeline.errors import PipelineError
+    from pipeline.identity import sha256_file
+    from pipeline.record import load_record
+    from pipeline.store import open_store
+    from schemas.document import ErrorInfo, ProcessError
+
+    if role is not None:
+        role = ROLE_FOLDERS.get(role, role)
+        if role not in ROLES:
+            raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}", param_hint="--role")
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # parallel pages come from processes, never tesseract threads
+    settings = get_settings()
+    _ready(settings)
+    store = open_store(settings)
+    files = _files(paths)
+    rows: list[dict[str, Any]] = []
+    with ProcessPoolExecutor(max_workers=settings.workers) as pool:
+        for f in files:
+            try:
+                guessed_unit, guessed_role = _place_from_path(f)
+                sha = sha256_file(f)
+                with db.session_scope(settings.db_url) as s:
+                    earlier = load_record(s, sha)
+                if earlier is not None:
+                    out = earlier.model_copy(update={"source": str(f), "duplicate_of": earlier.doc_id})
+                else:
+                    src = Source(f, sha, f.name, unit or guessed_unit, role or guessed_role, datetime.now(UTC))
+                    out = digitise(src, settings, store, executor=pool)
+                    out = out.model_copy(update={"source": str(f)})
+                line: dict[str, Any] = out.model_dump(mode="json", exclude_none=True)
+            except PipelineError as e:
+                err = ErrorInfo(code=e.code, message=e.message, message_vi=e.message_vi)
+                line = ProcessError(source=str(f), error=err).model_dump(mode="json")
+            except Exception as e:  # one bad file must not stop the run
+                log.exception("processing %s failed", f)
+                line = ProcessError(
+                    source=str(f), error=ErrorInfo(code="internal_error", message=repr(e))
+                ).model_dump(mode="json")
+            if fmt is OutputFormat.jsonl:
+                typer.echo(json.dumps(line, ensure_ascii=False))
+            else:
+                rows.append(line)
+    if fmt is OutputFormat.table:
+        _print_table(rows)
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    head = ("source", "pages", "doc_type", "conf", "so_ky_hieu", "ngay_ban_hanh", "ma_ho_so", "ocr/text")
+    table = [head]
+    for r in rows:
+        if "error" in r:
+            table.append((Path(r["source"]).name, "-", "ERROR " + r["error"]["code"], "", "", "", "", ""))
+            continue
+        md = r.get("metadata", {})
+        table.append(
+            (
+                Path(r["source"]).name + (" (dup)" if r.get("duplicate_of") else ""),
+                str(r["pages"]),
+                r["doc_type"],
+                f"{r['doc_type_confidence']:.2f}",
+                md.get("so_ky_hieu", ""),
+                md.get("ngay_ban_hanh", ""),
+                md.get("ma_ho_so", ""),
+                f"{r['ocr']['pages_ocr']}/{r['ocr']['pages_text_layer']}",
+            )
+        )
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]
+    for row in table:
+        typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False) -> None:
+    """Counts: received, processed, duplicates, quarantined, in flight, failed, per unit and role."""
+    from pipeline.status import COLUMNS
+    from pipeline.status import status as compute
+
+    settings = get_settings()
+    _ready(settings)
+    s = compute(settings.db_url)
+    if as_json:
+        typer.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        return
+    head = ("unit", "role", *COLUMNS)
+    table = [head] + [tuple(str(r[k]) for k in head) for r in s["by_unit_role"]]
+    table.append(("ALL", "", *(str(s["totals"][k]) for k in COLUMNS)))
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    typer.echo(
+        f"documents {s['documents']}  pages {s['pages']} (ocr {s['pages_ocr']}, text layer {s['pages_text_layer']})"
+        f"  dossiers {s['dossiers']}  to review {s['review']}"
+    )
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Argument(help="output folder")],
+    n: Annotated[int, typer.Option("--n", help="how many documents")] = 10,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+) -> None:
+    """Generate realistic sample documents with their ground truth (labels.jsonl)."""
+    from pipeline.samples import generate
+
+    labels = generate(out, n=n, seed=seed)
+    typer.echo(f"{len(labels)} documents in {out} (labels in {out / 'labels.jsonl'})")
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="comma-separated queues")] = "ingest,ocr,post",
+    concurrency: Annotated[int | None, typer.Option(help="processes (default: cores)")] = None,
+    loglevel: Annotated[str, typer.Option()] = "INFO",
+) -> None:
+    """A Celery worker (one process per core, OMP_THREAD_LIMIT=1)."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    settings = get_settings()
+    _ready(settings)
+    from workers.app import app as celery_app
+
+    n = concurrency or settings.workers
+    celery_app.worker_main(
+        [
+            "worker", "-Q", queues, "-c", str(n), "--loglevel", loglevel,
+            "-n", f"sohoa-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
+        ]
+    )
+
+
+@app.command()
+def watch() -> None:
+    """Watch the inbox: claim stable files into the spool and queue them (recovering unfinished ones first)."""
+    _logging()
+    settings = get_settings()
+    _ready(settings)
+    from pipeline.intake import recover
+    from pipeline.watch import InboxWatcher
+    from workers.tasks import enqueue
+
+    n = recover(settings, enqueue)
+    if n:
+        log.info("recovered %d unfinished file(s)", n)
+    watcher = InboxWatcher(settings, enqueue)
+    signal.signal(signal.SIGTERM, lambda *_: watcher.stop())
+    log.info("watching %s", settings.inbox)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        watcher.stop()
+
+
+@app.command()
+def web(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """The web app (status page and JSON API)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = get_settings()
+    _ready(settings)
+    app_ = create_app(settings)
+    uvicorn.run(app_, host=host or settings.web_host, port=port or settings.web_port, log_level="warning")
+
+
+def _idle(settings: Settings) -> bool:
+    from sqlalchemy import func, select
+
+    from pipeline.models import CLAIMED, QUEUED, Intake
+    from pipeline.watch import candidates
+
+    if next(iter(candidates(settings.inbox)), None) is not None:
+        return False
+    with db.session_scope(settings.db_url) as s:
+        return not s.scalar(select(func.count()).select_from(Intake).where(Intake.state.in_((CLAIMED, QUEUED))))
+
+
+@app.command()
+def run(
+    exit_when_idle: Annotated[bool, typer.Option(help="stop once the inbox is empty and nothing is in flight")] = False,
+    timeout: Annotated[float, typer.Option(help="with --exit-when-idle: give up after this many seconds")] = 3600,
+    web_app: Annotated[bool, typer.Option("--web/--no-web", help="serve the status page")] = True,
+) -> None:
+    """Everything on this machine: Redis (found or started), workers, the watcher and the web app."""
+    _logging()
+    code = _run(get_settings(), exit_when_idle=exit_when_idle, timeout=timeout, web_app=web_app)
+    raise typer.Exit(code)
+
+
+def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: bool) -> int:
+    from sohoa.services import Supervisor, resolve_redis
+
+    _ready(settings)
+    url, redis_proc = resolve_redis(settings)
+    log.info("redis: %s%s", url, " (started here)" if redis_proc else "")
+    env = dict(os.environ)
+    env.update(SOHOA_REDIS_URL=url, SOHOA_DATA_DIR=str(settings.data), OMP_THREAD_LIMIT="1")
+    sup = Supervisor(env)
+    code = 0
+    try:
+        sup.sohoa("worker", "worker", "--concurrency", str(settings.workers), "--loglevel", "WARNING")
+        sup.sohoa("watch", "watch")
+        if web_app:
+            sup.sohoa("web", "web")
+            log.info("status page: http://%s:%d/", settings.web_host, settings.web_port)
+        log.info("inbox: %s/<unit code>/<thanh-phan|ket-qua-xu-ly|ket-qua>/", settings.inbox)
+        started = time.monotonic()
+        idle_checks = 0
+        while True:
+            time.sleep(1.0)
+            if dead := sup.dead():
+                log.error("%s stopped unexpectedly; shutting down", ", ".join(dead))
+                code = 1
+                break
+            if exit_when_idle:
+                idle_checks = idle_checks + 1 if _idle(settings) else 0
+                if idle_checks >= 3:
+                    break
+                if time.monotonic() - started > timeout:
+                    log.error("not idle after %.0f s; giving up", timeout)
+                    code = 1
+                    break
+    except KeyboardInterrupt:
+        log.info("stopping (Ctrl-C)")
+    finally:
+        sup.stop()
+        if redis_proc is not None:
+            redis_proc.terminate()
+            redis_proc.wait(timeout=10)
+    return code
+
+
+@app.command()
+def demo(
+    n: Annotated[int, typer.Option("--n", help="how many sample documents")] = 8,
+    seed: Annotated[int, typer.Option(help="random seed of the samples")] = 1,
+) -> None:
+    """Generate sample scans into the inbox, run until they are processed, and summarise."""
+    from pipeline.samples import generate
+    from pipeline.status import status as compute
+    from schemas.samples import SampleLabel
+
+    _logging()
+    settings = get_settings()
+    _ready(settings)
+    sample_dir = settings.data / "samples"
+    shutil.rmtree(sample_dir, ignore_errors=True)
+    labels: list[SampleLabel] = generate(sample_dir, n=n, seed=seed)
+    for label in labels:
+        dest = settings.inbox / label.file
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sample_dir / label.file, dest.with_name(dest.name + ".part"))
+        os.replace(dest.with_name(dest.name + ".part"), dest)  # as a careful scanner would
+    typer.echo(f"dropped {len(labels)} sample documents into {settings.inbox}")
+    code = _run(settings, exit_when_idle=True, timeout=1800, web_app=False)
+    s = compute(settings.db_url)
+    t = s["totals"]
+    typer.echo("")
+    typer.echo("== sohoa demo ==")
+    typer.echo(
+        f"files received {t['received']}, digitised {t['processed']}, duplicates {t['duplicates']}, "
+        f"quarantined {t['quarantined']}, in flight {t['in_flight']}"
+    )
+    typer.echo(
+        f"documents {s['documents']}, pages {s['pages']} (OCR {s['pages_ocr']}, text layer {s['pages_text_layer']}), "
+        f"dossiers {s['dossiers']}, sent to review {s['review']}"
+    )
+    typer.echo("types: " + ", ".join(f"{k} {v}" for k, v in s["doc_types"].items()))
+    typer.echo(_accuracy(settings, labels))
+    where = settings.s3_endpoint or str(settings.objects)
+    typer.echo(f"objects: {where}   database: {settings.db_url}   quarantine: {settings.quarantine}")
+    raise typer.Exit(code)
+
+
+def _accuracy(settings: Settings, labels: list[Any]) -> str:
+    """How the demo's documents compare with the generator's ground truth."""
+    from sqlalchemy import select
+
+    from pipeline.identity import sha256_file
+    from pipeline.models import Document
+
+    right = total = 0
+    with db.session_scope(settings.db_url) as s:
+        for label in labels:
+            sha = sha256_file(settings.data / "samples" / label.file)
+            got = s.scalar(select(Document.doc_type).where(Document.sha256 == sha))
+            if got is not None:
+                total += 1
+                right += got == label.doc_type
+    return f"doc_type right for {right} of {total} documents compared with the samples' ground truth"
+
+
+if __name__ == "__main__":
+    app()

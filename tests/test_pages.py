@@ -1,0 +1,125 @@
+"""Pages and OCR: what is read from a text layer, what is OCR'd, and what becomes of broken files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from pipeline.assemble import searchable_pdf
+from pipeline.errors import PipelineError
+from pipeline.ocr import read_page
+from pipeline.pages import plan, sniff_format
+from tests.helpers import LINES, save_digital_pdf, save_scan_pdf, text_page
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ocrmypdf"
+
+
+def read_all(path: Path, work: Path) -> tuple[str, list]:  # type: ignore[type-arg]
+    p = plan(path)
+    results = [read_page(path, p.fmt, s, work) for s in p.pages]
+    return p.fmt, results
+
+
+def test_png_scan_is_ocrd_and_finds_the_words(tmp_path: Path) -> None:
+    src = tmp_path / "scan.png"
+    text_page().save(src, dpi=(300, 300))
+    fmt, [page] = read_all(src, tmp_path / "work")
+    assert fmt == "png"
+    assert page.source == "ocr"
+    assert "QUYẾT ĐỊNH" in page.text
+    assert "123/QĐ-UBND" in page.text
+    assert "giấy phép xây dựng" in page.text
+    assert page.mean_confidence and page.mean_confidence > 70
+    assert page.dpi == pytest.approx(300, abs=1)
+    assert page.colour == "grey"  # an RGB container holding black on white
+    assert page.words and all(w.width > 0 for w in page.words)
+
+
+def test_born_digital_pdf_skips_ocr(tmp_path: Path) -> None:
+    src = save_digital_pdf(tmp_path / "digital.pdf")
+    p = plan(src)
+    assert [s.kind for s in p.pages] == ["text"]
+    [page] = [read_page(src, p.fmt, s, tmp_path / "work") for s in p.pages]
+    assert page.source == "text_layer" and page.pdf_path is None
+    assert "Số: 123/QĐ-UBND" in page.text
+    out = searchable_pdf(src, p.fmt, [page], tmp_path / "out.pdf")
+    assert out.read_bytes() == src.read_bytes()
+
+
+def test_scanned_pdf_gets_a_text_layer_over_the_untouched_image(tmp_path: Path) -> None:
+    src = save_scan_pdf(tmp_path / "scan.pdf", [text_page(dpi=200), text_page(LINES[::-1], dpi=200)], dpi=200)
+    fmt, pages = read_all(src, tmp_path / "work")
+    assert [p.source for p in pages] == ["ocr", "ocr"]
+    assert pages[0].dpi == pytest.approx(200, abs=1)
+    out = searchable_pdf(src, fmt, pages, tmp_path / "searchable.pdf")
+    with pdfplumber.open(src) as orig, pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) == 2
+        assert "QUYẾT ĐỊNH" in (pdf.pages[0].extract_text() or "")
+        # The image is the original one, at its place, not a re-encoded copy.
+        assert pdf.pages[0].images[0]["srcsize"] == orig.pages[0].images[0]["srcsize"]
+        assert pdf.pages[0].width == pytest.approx(orig.pages[0].width)
+
+
+def test_multipage_tiff(tmp_path: Path) -> None:
+    src = tmp_path / "batch.tif"
+    pages = [text_page(dpi=200, mode="L"), text_page(["GIẤY KHAI SINH", "Họ, chữ đệm, tên: Lê Thị Mai"], dpi=200)]
+    pages[0].save(src, save_all=True, append_images=pages[1:], dpi=(200, 200), compression="tiff_deflate")
+    fmt, results = read_all(src, tmp_path / "work")
+    assert fmt == "tiff" and len(results) == 2
+    assert "GIẤY KHAI SINH" in results[1].text
+    out = searchable_pdf(src, fmt, results, tmp_path / "s.pdf")
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) == 2
+        assert "Lê Thị Mai" in (pdf.pages[1].extract_text() or "")
+
+
+def test_low_resolution_image_is_scaled_for_ocr_but_keeps_its_dpi(tmp_path: Path) -> None:
+    src = tmp_path / "low.jpg"
+    text_page(dpi=150).save(src, dpi=(150, 150), quality=90)
+    _, [page] = read_all(src, tmp_path / "work")
+    assert page.dpi == pytest.approx(150, abs=1)  # the compliance check sees the real resolution
+    assert page.width_px and page.width_px > round(8.27 * 150) * 1.2
+    assert "QUYẾT ĐỊNH" in page.text
+
+
+def test_reading_a_page_twice_reuses_the_first_result(tmp_path: Path) -> None:
+    src = tmp_path / "scan.png"
+    text_page().save(src, dpi=(300, 300))
+    p = plan(src)
+    first = read_page(src, p.fmt, p.pages[0], tmp_path / "work")
+    src.unlink()  # a second OCR would fail now: the result must come from the work dir
+    again = read_page(src, p.fmt, p.pages[0], tmp_path / "work")
+    assert again == first
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "empty_file"),
+        (b"hello, this is not a scan", "unsupported_format"),
+        (b"%PDF-1.4\n1 0 obj garbage", "unreadable_pdf"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "unreadable_image"),
+    ],
+)
+def test_bad_files_raise_a_coded_error_naming_the_file(tmp_path: Path, content: bytes, code: str) -> None:
+    src = tmp_path / "bad.bin"
+    src.write_bytes(content)
+    with pytest.raises(PipelineError) as err:
+        plan(src)
+    assert err.value.code == code
+    assert str(src) in str(err.value)
+    assert err.value.message_vi  # the clerk gets a Vietnamese explanation
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+@pytest.mark.parametrize("name", ["invalid.pdf", "blank.pdf", "cmyk.pdf", "ccitt.pdf", "trivial.pdf", "negzero.pdf"])
+def test_odd_real_pdfs_plan_or_fail_cleanly(name: str, tmp_path: Path) -> None:
+    src = CORPUS / name
+    try:
+        p = plan(src)
+    except PipelineError as e:
+        assert e.code in {"unreadable_pdf", "no_pages", "unsupported_format", "empty_file"}
+        return
+    assert sniff_format(src) == "pdf" and p.pages

@@ -1,0 +1,46 @@
+"""The Celery app: broker, queues, routing and the reliability settings of DESIGN.md."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+from pipeline.config import get_settings
+
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+QUEUES = ("ingest", "ocr", "post")
+# Longer than the longest task: a task not acked by then is handed to another worker.
+VISIBILITY_TIMEOUT = 4 * 3600
+
+
+def broker_url() -> str:
+    return get_settings().redis_url or os.environ.get("CELERY_BROKER_URL", DEFAULT_REDIS)
+
+
+app = Celery("sohoa", include=["workers.tasks"])
+app.conf.update(
+    broker_url=broker_url(),
+    result_backend=broker_url(),
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_queues=[Queue(q) for q in QUEUES],
+    task_default_queue="ingest",
+    task_routes={
+        "sohoa.ingest": {"queue": "ingest"},
+        "sohoa.ocr_page": {"queue": "ocr"},
+        "sohoa.finish": {"queue": "post"},
+    },
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    result_backend_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    result_expires=7 * 24 * 3600,
+    broker_connection_retry_on_startup=True,
+    worker_send_task_events=True,
+    task_send_sent_event=True,
+    worker_hijack_root_logger=False,
+)
