@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -45,6 +45,9 @@ def alembic_config(url: str) -> Config:
 def migrate(url: str) -> None:
     """Bring the database to the newest schema; safe to call from every process at start-up."""
     with engine_for(url).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Every container migrates at start-up; one at a time, the others then find nothing to do.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7400417)"))
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

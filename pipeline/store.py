@@ -4,7 +4,7 @@ Both backends keep the same contract so the embedded default and the distributed
 same code paths:
 
 - every put hashes the bytes as they stream, then checks the *stored* object against that hash
-  and raises `StoreError` on a mismatch; a corrupt object is never left readable under its key;
+  and raises `StoreError` on a mismatch; a corrupt upload does not stay under its key;
 - putting the same key with the same content again is harmless (tasks are retried);
 - user metadata is `str -> str`, keys `[a-z0-9][a-z0-9_-]*`, values any Unicode text; limits are
   those of S3 (2 KB in all, counted after encoding) so that what works locally works on MinIO.
@@ -126,18 +126,33 @@ def open_store(settings: Settings) -> ObjectStore:
 
 
 def object_prefix(unit: str | None, year: int, ma_ho_so: str | None, doc_id: str) -> str:
-    """`<unit>/<yyyy>/<ma_ho_so or 'no-dossier'>/<doc_id>/`, see DESIGN.md's storage layout."""
+    """`<unit>/<yyyy>/<ma_ho_so or 'no-dossier'>/<doc_id>/`, see DESIGN.md's storage layout.
+
+    `unit` and `ma_ho_so` are data (a folder a clerk named, a code read by OCR), so they are made
+    safe rather than refused: a stray `/` in an OCR'd code must not fail the whole document. The
+    record keeps the exact value; the key only needs to be stable and valid. `doc_id` is ours and
+    must already be a valid segment.
+    """
     if not 1 <= year <= 9999:
         raise StoreError(str(doc_id), f"year {year} is not a four-digit year")
-    segments = [unit or "unknown", f"{year:04d}", ma_ho_so or "no-dossier", doc_id]
-    # Codes typed or scanned on different systems arrive in either Unicode form; the key must not.
-    segments = [unicodedata.normalize("NFC", s) for s in segments]
+    doc = unicodedata.normalize("NFC", doc_id or "")
+    if not doc or "/" in doc or doc.startswith("."):
+        raise StoreError(str(doc_id), f"doc_id {doc_id!r} cannot be a key segment")
+    segments = [_safe_segment(unit, "unknown"), f"{year:04d}", _safe_segment(ma_ho_so, "no-dossier"), doc]
     prefix = "/".join(segments) + "/"
-    for s in segments:
-        if "/" in s or not s or s.startswith("."):
-            raise StoreError(prefix, f"segment {s!r} cannot be part of a key")
     validate_key(prefix + "x")
     return prefix
+
+
+_UNSAFE_SEGMENT_RE = re.compile(r"[/\\\x00-\x1f\x7f]+")
+MAX_SEGMENT_CHARS = 128
+
+
+def _safe_segment(value: str | None, default: str) -> str:
+    # Codes typed or scanned on different systems arrive in either Unicode form; the key must not.
+    text = unicodedata.normalize("NFC", value or "").strip()
+    text = _UNSAFE_SEGMENT_RE.sub("-", text).lstrip(".").strip()[:MAX_SEGMENT_CHARS]
+    return text or default
 
 
 def validate_key(key: str) -> str:
@@ -600,7 +615,9 @@ class S3Store:
     The client fails fast: a short connect timeout and at most one retry, because retrying with
     backoff is the Celery layer's job and a worker must not hang for minutes on a dead MinIO.
     The bucket is created (private, as S3 creates them) on first use, so constructing a store
-    never touches the network.
+    never touches the network. Open one per process (after Celery forks), not one shared across forks:
+    the connection pool is not fork-safe. Objects written by other tools carry no `sha256` metadata;
+    `stat` reports an empty `sha256` for them rather than downloading them to hash.
     """
 
     def __init__(
