@@ -93,7 +93,8 @@ _SPECS: dict[str, _Spec] = {
     "cong_van": _Spec(
         (),
         (
-            (r"^[^\n]{0,40}\bv\s*[/l|1]\s*v\b", 1.5, "V/v"),
+            # A công văn prints no title; its V/v abstract under the number plays that part.
+            (r"^[^\n]{0,40}\bv\s*[/l|1]\s*v\b", 2.0, "V/v"),
             (r"kinh gui\s*:", 0.8, "Kính gửi:"),
             (r"^\W*nhu tren\s*[;,.]", 0.6, "Như trên"),
             (r"\btran trong\b", 0.3, "trân trọng"),
@@ -308,7 +309,7 @@ _SPECS: dict[str, _Spec] = {
 
 _TITLE_WEIGHT = 3.0
 _SYMBOL_WEIGHT = 2.0
-_NO_TYPE_SYMBOL_WEIGHT = 1.5
+_NO_TYPE_SYMBOL_WEIGHT = 2.0
 _TITLE_ZONE = 25  # non-empty lines of the first page searched for titles
 _HEADER_ZONE = 12  # non-empty lines of the first page searched for the Số: symbol
 _MIN_SCORE = 1.5  # below this no class is claimed
@@ -409,6 +410,10 @@ def _scores(text: str) -> dict[str, list[tuple[float, str, str]]]:
 def classify(text: str) -> Classification:
     cues = _scores(text)
     totals = {c: sum(w for w, _, _ in items) for c, items in cues.items()}
+    if any(label.startswith("phrase:Chứng thực bản sao") for _, _, label in cues["ban_sao_chung_thuc"]):
+        # The certification stamp makes the page a certified copy; the copied document's own title
+        # and fields describe the original, so they count for less than on an original.
+        totals = {c: t if c == "ban_sao_chung_thuc" else t / 2 for c, t in totals.items()}
     ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (runner_up, second) = ranked[0], ranked[1]
 

@@ -113,7 +113,7 @@ def finish(
         outputs=[prefix + "original" + EXTENSIONS[fmt], prefix + "searchable.pdf", prefix + "record.json"],
     )
     searchable = searchable_pdf(source.path, fmt, pages, workdir / "searchable.pdf")
-    tags = {"sha256": source.sha256, "doc_type": cls.doc_type, "role": source.role or ""}
+    tags = {"doc_type": cls.doc_type, "role": source.role or ""}  # the store adds the sha256 itself
     store.put_file(record.outputs[0], source.path, content_type=CONTENT_TYPES[fmt], metadata=tags)
     store.put_file(record.outputs[1], searchable, content_type="application/pdf", metadata=tags)
     body = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")

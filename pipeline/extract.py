@@ -237,9 +237,14 @@ def _is_stop_line(line: str) -> bool:
 def _collect_abstract(lines: list[str], start: int, first_text: str) -> str:
     parts = [first_text]
     for j in range(start + 1, min(start + 4, len(lines))):
-        if _is_stop_line(lines[j]):
+        line = lines[j].strip()
+        if _is_stop_line(line) or re.match(r"^\W*noi nhan\b", fold(line)):
             break
-        parts.append(lines[j].strip())
+        # A wrapped abstract goes on mid-sentence (lower case, a digit, or after a comma); a capital
+        # after a finished line starts the body ("Ủy ban nhân dân xã … thông báo …").
+        if not (line[0].islower() or line[0].isdigit() or parts[-1].endswith((",", "-", "và"))):
+            break
+        parts.append(line)
     return clean_spacing(" ".join(parts)).rstrip(" ;,-_")
 
 
@@ -291,10 +296,11 @@ def _signature(lines: list[str]) -> dict[str, Field]:
     body = _nonempty(lines, page_start)
     if not body:
         return {}
-    start_pos = int(len(body) * 0.4)
-    for k, i in enumerate(body):
-        if re.match(r"^\W*noi nhan\b", fold(lines[i])):
-            start_pos = max(start_pos, k) if k < len(body) - 1 else start_pos
+    # The signature sits level with "Nơi nhận" (same row when OCR merges the columns); without it,
+    # the bottom 60 % of the page, which keeps the "CHỦ TỊCH ỦY BAN NHÂN DÂN …" authority line of
+    # a decision's preamble out of reach.
+    recipients = [k for k, i in enumerate(body) if re.match(r"^\W*noi nhan\b", fold(lines[i]))]
+    start_pos = recipients[-1] if recipients else int(len(body) * 0.4)
     zone = body[start_pos:]
     block_end = None
     for k in range(len(zone) - 1, -1, -1):
@@ -384,10 +390,10 @@ def _citizen(lines: list[str], doc_type: str, today: date) -> dict[str, Field]:
             if not m:
                 continue
             tail = lines[i][m.end() :]
+            if re.match(r"\W*(cua|of)\s+(me|cha|vo|chong|nguoi)\b", fold(tail)):
+                continue  # "Số định danh cá nhân của mẹ": someone else's identifier
             nxt = _nonempty(lines, i + 1)[:1]
-            ids = find_personal_ids(tail, today=today) or (
-                find_personal_ids(lines[nxt[0]], today=today) if nxt else []
-            )
+            ids = find_personal_ids(tail, today=today) or (find_personal_ids(lines[nxt[0]], today=today) if nxt else [])
             if ids:
                 return Field(ids[0].value, _conf(0.9, ids[0].repaired))
         return None
@@ -435,10 +441,14 @@ def _codes(lines: list[str], dossier_pattern: str | re.Pattern[str]) -> dict[str
 def _type_name(doc_type: str, titles: list[TitleHit], has_cong_van_cues: bool) -> Field | None:
     own = [t for t in titles if t.doc_type == doc_type]
     if own:
-        printed = sentence_case(own[0].printed)
+        # One-stop slips have no short type name: the whole title is the name ("Giấy tiếp nhận hồ
+        # sơ và hẹn trả kết quả", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ").
+        printed = sentence_case(own[0].line if doc_type == "phieu_mot_cua" else own[0].printed)
         canonical = TYPE_NAMES.get(doc_type)
         if canonical and fold(printed) == fold(canonical) and printed != canonical:
             return Field(canonical, 0.8)  # marks lost by OCR, restored from the class name
+        if fold(printed) == printed.lower():
+            return Field(printed, 0.6)  # printed without any mark: probably lost by OCR
         return Field(printed, 0.9)
     if doc_type == "cong_van" and has_cong_van_cues:
         return Field("Công văn", 0.6)  # Decree 30 prints no type name on a công văn

@@ -267,3 +267,36 @@ def recover(settings: Settings, enqueue: Enqueue) -> int:
         row = route(intake_id, settings, enqueue)
         n += row.state == QUEUED
     return n
+
+
+def record_direct(
+    settings: Settings,
+    path: Path,
+    sha256: str,
+    *,
+    unit: str | None,
+    role: str | None,
+    document_id: str | None = None,
+    duplicate: bool = False,
+    error: PipelineError | None = None,
+) -> None:
+    """An intake row for a file given straight to `sohoa process` (no inbox, no spool), so that
+    `sohoa status` counts it like any other."""
+    now = datetime.now(UTC)
+    state = QUARANTINED if error else (DUPLICATE if duplicate else DONE)
+    with db.session_scope(settings.db_url) as s:
+        s.add(
+            Intake(
+                sha256=sha256,
+                unit=unit,
+                role=role,
+                original_name=path.name,
+                size=path.stat().st_size,
+                state=state,
+                document_id=document_id,
+                error_code=error.code if error else None,
+                error_message=error.message if error else None,
+                received_at=now,
+                finished_at=now,
+            )
+        )

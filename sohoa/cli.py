@@ -10,7 +10,6 @@ import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -42,13 +41,14 @@ class OutputFormat(StrEnum):
     table = "table"
 
 
-def _files(paths: list[Path]) -> list[Path]:
+def _files(paths: list[Path], data_dir: Path) -> list[Path]:
+    """Files to process; the data dir is skipped when a folder holds it (`sohoa process .`)."""
     from pipeline.watch import candidates, ignored
 
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(candidates(p)))
+            out.extend(f for f in sorted(candidates(p)) if not f.resolve().is_relative_to(data_dir))
         elif not ignored(p):
             out.append(p)
     return out
@@ -73,12 +73,8 @@ def process(
     unit: Annotated[str | None, typer.Option(help="unit code, e.g. H50.12")] = None,
 ) -> None:
     """Run the pipeline in this process on files or folders and print one record per document."""
-    from pipeline.document import Source, digitise
-    from pipeline.errors import PipelineError
-    from pipeline.identity import sha256_file
-    from pipeline.record import load_record
+    from pipeline.batch import process_files
     from pipeline.store import open_store
-    from schemas.document import ErrorInfo, ProcessError
 
     if role is not None:
         role = ROLE_FOLDERS.get(role, role)
@@ -88,30 +84,14 @@ def process(
     settings = get_settings()
     _ready(settings)
     store = open_store(settings)
-    files = _files(paths)
+    files = []
+    for f in _files(paths, settings.data):
+        guessed_unit, guessed_role = _place_from_path(f)
+        files.append((f, unit or guessed_unit, role or guessed_role))
     rows: list[dict[str, Any]] = []
     with ProcessPoolExecutor(max_workers=settings.workers) as pool:
-        for f in files:
-            try:
-                guessed_unit, guessed_role = _place_from_path(f)
-                sha = sha256_file(f)
-                with db.session_scope(settings.db_url) as s:
-                    earlier = load_record(s, sha)
-                if earlier is not None:
-                    out = earlier.model_copy(update={"source": str(f), "duplicate_of": earlier.doc_id})
-                else:
-                    src = Source(f, sha, f.name, unit or guessed_unit, role or guessed_role, datetime.now(UTC))
-                    out = digitise(src, settings, store, executor=pool)
-                    out = out.model_copy(update={"source": str(f)})
-                line: dict[str, Any] = out.model_dump(mode="json", exclude_none=True)
-            except PipelineError as e:
-                err = ErrorInfo(code=e.code, message=e.message, message_vi=e.message_vi)
-                line = ProcessError(source=str(f), error=err).model_dump(mode="json")
-            except Exception as e:  # one bad file must not stop the run
-                log.exception("processing %s failed", f)
-                line = ProcessError(
-                    source=str(f), error=ErrorInfo(code="internal_error", message=repr(e))
-                ).model_dump(mode="json")
+        for out in process_files(files, settings, store, pool):
+            line = out.model_dump(mode="json", exclude_none=True)
             if fmt is OutputFormat.jsonl:
                 typer.echo(json.dumps(line, ensure_ascii=False))
             else:
@@ -275,6 +255,11 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
     env.update(SOHOA_REDIS_URL=url, SOHOA_DATA_DIR=str(settings.data), OMP_THREAD_LIMIT="1")
     sup = Supervisor(env)
     code = 0
+
+    def _terminate(*_: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         sup.sohoa("worker", "worker", "--concurrency", str(settings.workers), "--loglevel", "WARNING")
         sup.sohoa("watch", "watch")

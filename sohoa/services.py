@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 
 def redis_alive(url: str, timeout: float = 1.0) -> bool:
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping())
+        from workers.app import redis_client_url
+
+        client = redis.Redis.from_url(redis_client_url(url), socket_connect_timeout=timeout, socket_timeout=timeout)
+        return bool(client.ping())
     except (redis.RedisError, OSError, ValueError):
         return False
 

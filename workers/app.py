@@ -19,6 +19,14 @@ def broker_url() -> str:
     return get_settings().redis_url or os.environ.get("CELERY_BROKER_URL", DEFAULT_REDIS)
 
 
+def redis_client_url(url: str) -> str:
+    """kombu names a unix socket `redis+socket:///path`; redis-py wants `unix:///path`."""
+    for prefix in ("redis+socket://", "socket://"):
+        if url.startswith(prefix):
+            return "unix://" + url[len(prefix):]
+    return url
+
+
 app = Celery("sohoa", include=["workers.tasks"])
 app.conf.update(
     broker_url=broker_url(),

@@ -21,7 +21,7 @@ from pipeline.ocr import read_page
 from pipeline.pages import Format, plan
 from pipeline.store import ObjectStore, StoreError, open_store
 from schemas.tasks import IngestJob, PageJob, PageResult
-from workers.app import app
+from workers.app import app, redis_client_url
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 12
@@ -34,7 +34,7 @@ def store() -> ObjectStore:
 
 @lru_cache(maxsize=1)
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(app.conf.broker_url)
+    return redis.Redis.from_url(redis_client_url(app.conf.broker_url))
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -51,7 +51,10 @@ def too_many_deliveries(key: str) -> bool:
 
 
 def _done(key: str) -> None:
-    _redis().delete(f"sohoa:starts:{key}")
+    try:
+        _redis().delete(f"sohoa:starts:{key}")
+    except redis.RedisError:
+        log.warning("could not clear the start count of %s; it expires in a week", key)
 
 
 def _retry_or_raise(task: Task, exc: BaseException) -> None:

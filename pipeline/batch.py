@@ -1,0 +1,115 @@
+"""`sohoa process`: the pipeline in this process over many files, pages of several files in flight at
+once so that every core has a page to read, results yielded in the order the files were given."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline import db
+from pipeline.config import Settings
+from pipeline.document import Source, finish
+from pipeline.errors import PipelineError
+from pipeline.identity import sha256_file
+from pipeline.intake import record_direct
+from pipeline.ocr import read_page
+from pipeline.pages import Format, plan
+from pipeline.record import load_record
+from pipeline.store import ObjectStore
+from schemas.document import DocumentRecord, ErrorInfo, ProcessError
+from schemas.tasks import PageResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _InFlight:
+    path: Path
+    source: Source | None = None
+    fmt: Format | None = None
+    pages: list[Future[PageResult]] | None = None
+    done: DocumentRecord | ProcessError | None = None
+
+
+def _error(path: Path, e: Exception) -> ProcessError:
+    if isinstance(e, PipelineError):
+        return ProcessError(source=str(path), error=ErrorInfo(code=e.code, message=e.message, message_vi=e.message_vi))
+    log.error("processing %s failed: %r", path, e, exc_info=e)
+    return ProcessError(source=str(path), error=ErrorInfo(code="internal_error", message=repr(e)))
+
+
+def process_files(
+    files: Iterable[tuple[Path, str | None, str | None]],
+    settings: Settings,
+    store: ObjectStore,
+    executor: Executor,
+    *,
+    window: int | None = None,
+) -> Iterator[DocumentRecord | ProcessError]:
+    """`files` gives (path, unit, role). A file that cannot be digitised yields a ProcessError; the run goes on."""
+    window = window or max(2, 2 * settings.workers)
+    queue: deque[_InFlight] = deque()
+    for path, unit, role in files:
+        queue.append(_start(path, unit, role, settings, store, executor))
+        while len(queue) >= window:
+            yield _finish(queue.popleft(), settings, store)
+    while queue:
+        yield _finish(queue.popleft(), settings, store)
+
+
+def _start(
+    path: Path, unit: str | None, role: str | None, settings: Settings, store: ObjectStore, executor: Executor
+) -> _InFlight:
+    item = _InFlight(path)
+    sha = ""
+    try:
+        sha = sha256_file(path)
+        with db.session_scope(settings.db_url) as s:
+            earlier = load_record(s, sha)
+        if earlier is not None:
+            item.done = earlier.model_copy(update={"source": str(path), "duplicate_of": earlier.doc_id})
+            record_direct(settings, path, sha, unit=unit, role=role, document_id=earlier.doc_id, duplicate=True)
+            return item
+        item.source = Source(path, sha, path.name, unit, role, datetime.now(UTC))
+        doc_plan = plan(path)
+        item.fmt = doc_plan.fmt
+        workdir = settings.work / sha
+        item.pages = [
+            executor.submit(read_page, path, doc_plan.fmt, spec, workdir, lang=settings.ocr_lang)
+            for spec in doc_plan.pages
+        ]
+    except Exception as e:
+        item.done = _error(path, e)
+        if sha:
+            _record_failure(settings, path, sha, unit, role, e)
+    return item
+
+
+def _finish(item: _InFlight, settings: Settings, store: ObjectStore) -> DocumentRecord | ProcessError:
+    if item.done is not None:
+        return item.done
+    assert item.source is not None and item.fmt is not None and item.pages is not None
+    src = item.source
+    try:
+        results = [f.result() for f in item.pages]
+        record = finish(src, item.fmt, results, settings, store)
+        record_direct(settings, item.path, src.sha256, unit=src.unit, role=src.role, document_id=record.doc_id)
+        return record.model_copy(update={"source": str(item.path)})
+    except Exception as e:
+        _record_failure(settings, item.path, src.sha256, src.unit, src.role, e)
+        return _error(item.path, e)
+
+
+def _record_failure(
+    settings: Settings, path: Path, sha: str, unit: str | None, role: str | None, e: Exception
+) -> None:
+    err = e if isinstance(e, PipelineError) else PipelineError("internal_error", repr(e), source=str(path))
+    try:
+        record_direct(settings, path, sha, unit=unit, role=role, error=err)
+    except Exception:
+        log.exception("could not record the failure of %s", path)

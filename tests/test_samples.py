@@ -1,0 +1,206 @@
+"""The sample generator: determinism, coverage of every class, files that are what labels claim."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from pipeline.samples import DOC_TYPES, ROLE_FOLDERS, generate
+from pipeline.samples.content import TODAY, century_digit, number_words
+from schemas.samples import SampleLabel
+
+DOSSIER = re.compile(r"^(?:\d{3}\.\d{2}\.\d{2}\.H\d{2}|H\d{2}(?:\.\d+)*)-\d{6}-\d{4,}$")
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def every_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SampleLabel]]:
+    out = tmp_path_factory.mktemp("every")
+    return out, generate(out, n=len(DOC_TYPES), seed=3, doc_types=DOC_TYPES, formats=["pdf-digital"])
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SampleLabel]]:
+    out = tmp_path_factory.mktemp("mixed")
+    return out, generate(out, n=16, seed=11)
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    kw = {"formats": ["png", "jpeg", "tiff", "pdf-scan", "pdf-digital"], "degradations": ["clean", "scan", "photo"]}
+    a = generate(tmp_path / "a", n=6, seed=5, **kw)
+    b = generate(tmp_path / "b", n=6, seed=5, **kw)
+    assert [x.model_dump() for x in a] == [x.model_dump() for x in b]
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    c = generate(tmp_path / "c", n=6, seed=6, **kw)
+    assert [x.text for x in a] != [x.text for x in c]
+
+
+def test_every_class_renders(every_class: tuple[Path, list[SampleLabel]]) -> None:
+    out, labels = every_class
+    assert sorted(lab.doc_type for lab in labels) == sorted(DOC_TYPES)
+    for lab in labels:
+        assert (out / lab.file).is_file()
+        unit, folder, name = lab.file.split("/")
+        assert unit == lab.unit and folder == ROLE_FOLDERS[lab.role]
+        if "ma_ho_so" in lab.metadata:
+            code = lab.metadata["ma_ho_so"]
+            assert DOSSIER.match(code) and code.startswith(lab.unit + "-")
+            assert re.fullmatch(re.escape(code) + r"\.\d+\.pdf", name)
+        else:
+            assert re.fullmatch(r"scan_\d{4}\.pdf", name)
+        assert lab.metadata["so_trang"] == str(lab.pages)
+        assert len(lab.text.split("\f")) == lab.pages
+        assert lab.metadata.get("ten_loai")
+
+
+def test_labels_jsonl_parses(mixed: tuple[Path, list[SampleLabel]]) -> None:
+    out, labels = mixed
+    lines = (out / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    parsed = [SampleLabel.model_validate(json.loads(line)) for line in lines]
+    assert parsed == labels
+    assert {lab.format for lab in parsed} >= {"pdf-digital"}
+
+
+def test_files_are_what_labels_claim(mixed: tuple[Path, list[SampleLabel]]) -> None:
+    out, labels = mixed
+    assert len({lab.format for lab in labels}) >= 3
+    for lab in labels:
+        path = out / lab.file
+        if lab.format.startswith("pdf"):
+            pdf = pdfium.PdfDocument(path)
+            assert len(pdf) == lab.pages
+            if lab.format == "pdf-scan":
+                page = pdf[0]
+                imgs = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]))
+                assert len(imgs) == 1
+                px_w, _ = imgs[0].get_px_size()
+                assert lab.dpi and abs(px_w / (page.get_width() / 72) - lab.dpi) < 1
+            else:
+                assert lab.dpi is None and lab.degradation == "clean"
+            pdf.close()
+            continue
+        with Image.open(path) as im:
+            assert im.format == {"tiff": "TIFF", "jpeg": "JPEG", "png": "PNG"}[lab.format]
+            assert getattr(im, "n_frames", 1) == lab.pages
+            assert lab.dpi in (200, 300)
+            assert round(im.info["dpi"][0]) == lab.dpi
+            # A4 at the recorded dpi, whichever way it was turned (a skew only adds a margin)
+            short, long_ = sorted(im.size)
+            assert 0.98 * 210 / 25.4 * lab.dpi < short < 1.2 * 210 / 25.4 * lab.dpi
+            assert 0.98 * 297 / 25.4 * lab.dpi < long_ < 1.2 * 297 / 25.4 * lab.dpi
+            if lab.rotation in (90, 270):
+                assert im.width > im.height
+
+
+def test_text_layer_holds_number_and_title(every_class: tuple[Path, list[SampleLabel]]) -> None:
+    out, labels = every_class
+    checked = 0
+    for lab in labels:
+        with pdfplumber.open(out / lab.file) as pdf:
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        squashed = re.sub(r"\s+", "", text)
+        first_line_title = {"quyet_dinh": "QUYẾT ĐỊNH", "to_khai": "TỜ KHAI", "giay_khai_sinh": "GIẤY KHAI SINH",
+                            "phieu_mot_cua": None, "cong_van": "Kính gửi"}.get(lab.doc_type)
+        if first_line_title:
+            assert re.sub(r"\s+", "", first_line_title) in squashed
+        if lab.doc_type == "phieu_mot_cua":
+            assert lab.metadata["ma_ho_so"] in squashed
+            assert lab.metadata["ma_thu_tuc"] in squashed
+        if "so_ky_hieu" in lab.metadata:
+            assert lab.metadata["so_ky_hieu"] in squashed
+            checked += 1
+        # every line the label says was drawn is in the text layer
+        for line in lab.text.replace("\f", "\n").splitlines():
+            assert re.sub(r"\s+", "", line) in squashed, (lab.doc_type, line)
+    assert checked >= 10
+
+
+def test_metadata_truth(every_class: tuple[Path, list[SampleLabel]]) -> None:
+    _, labels = every_class
+    with_id = [lab for lab in labels if "so_dinh_danh" in lab.metadata]
+    assert len(with_id) >= 8
+    for lab in with_id:
+        ident = lab.metadata["so_dinh_danh"]
+        assert re.fullmatch(r"\d{12}", ident)
+        assert int(ident[3]) in range(4)
+        assert ident in lab.text
+    for lab in labels:
+        md = lab.metadata
+        if "ngay_ban_hanh" in md:
+            assert "2016-01-01" <= md["ngay_ban_hanh"] <= TODAY.isoformat()
+        if "so_ky_hieu" in md:
+            assert md["so_ky_hieu"] == f"{md['so']}/{md['ky_hieu']}"
+        flat = re.sub(r"\s+", "", lab.text).casefold()
+        for key in ("co_quan_ban_hanh", "nguoi_ky", "ho_ten", "dia_danh"):
+            # names are often printed in capitals; the truth keeps their natural case
+            if key in md:
+                assert re.sub(r"\s+", "", md[key]).casefold() in flat, (lab.doc_type, key)
+    qd = next(lab for lab in labels if lab.doc_type == "quyet_dinh")
+    assert qd.metadata["ky_hieu"].startswith("QĐ-") and qd.metadata["trich_yeu"].startswith("Về việc")
+    assert not qd.metadata["co_quan_ban_hanh"].startswith(("UBND TỈNH", "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ")) or \
+        qd.unit == "H50"
+    cv = next(lab for lab in labels if lab.doc_type == "cong_van")
+    assert cv.metadata["trich_yeu"].startswith("V/v ") and "/" in cv.metadata["so_ky_hieu"]
+    assert "QĐ" not in cv.metadata["ky_hieu"]
+
+
+def test_century_digit_and_words() -> None:
+    assert century_digit(1985, male=True) == 0 and century_digit(1985, male=False) == 1
+    assert century_digit(2021, male=True) == 2 and century_digit(2021, male=False) == 3
+    assert number_words(2024) == "hai nghìn không trăm hai mươi tư"
+    assert number_words(16000) == "mười sáu nghìn"
+    assert number_words(1_250_000) == "một triệu hai trăm năm mươi nghìn"
+
+
+def test_rasters_are_not_blank(mixed: tuple[Path, list[SampleLabel]]) -> None:
+    out, labels = mixed
+    rasters = [lab for lab in labels if lab.format in ("png", "jpeg", "tiff")]
+    assert rasters
+    for lab in rasters:
+        with Image.open(out / lab.file) as im:
+            grey = im.convert("L")
+            lo, hi = grey.getextrema()
+            assert hi - lo > 100
+            dark = sum(grey.histogram()[:100]) / (grey.width * grey.height)
+            assert 0.002 < dark < 0.5
+
+
+def test_degradations_record_rotation_and_skew(tmp_path: Path) -> None:
+    labels = generate(tmp_path, n=24, seed=2, formats=["jpeg"], degradations=["scan", "photo"])
+    assert all(lab.degradation in ("scan", "photo") and lab.pages == 1 for lab in labels)
+    assert all(0.3 <= abs(lab.skew) <= 3.0 for lab in labels)
+    assert any(lab.rotation for lab in labels)
+
+
+def test_unknown_options_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="doc_types"):
+        generate(tmp_path, n=1, doc_types=["nope"])
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_tesseract_reads_a_clean_decision(tmp_path: Path) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    for seed in range(40):
+        labels = generate(tmp_path / str(seed), n=1, seed=seed, doc_types=["quyet_dinh"], formats=["png"],
+                          degradations=["clean"])
+        lab = labels[0]
+        if lab.dpi == 300 and lab.pages == 1:
+            break
+    assert lab.dpi == 300
+    with Image.open(tmp_path / str(seed) / lab.file) as im:
+        text = pytesseract.image_to_string(im, lang="vie")
+    squashed = re.sub(r"\s+", "", text)
+    assert "QUYẾTĐỊNH" in squashed
+    assert lab.metadata["so_ky_hieu"] in squashed
