@@ -253,7 +253,7 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
     log.info("redis: %s%s", url, " (started here)" if redis_proc else "")
     env = dict(os.environ)
     env.update(SOHOA_REDIS_URL=url, SOHOA_DATA_DIR=str(settings.data), OMP_THREAD_LIMIT="1")
-    sup = Supervisor(env)
+    sup = Supervisor(env, settings.data / "logs")
     code = 0
 
     def _terminate(*_: object) -> None:
@@ -261,7 +261,7 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
 
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        sup.sohoa("worker", "worker", "--concurrency", str(settings.workers), "--loglevel", "WARNING")
+        sup.sohoa("worker", "worker", "--concurrency", str(settings.workers))
         sup.sohoa("watch", "watch")
         if web_app:
             sup.sohoa("web", "web")
@@ -272,7 +272,8 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
         while True:
             time.sleep(1.0)
             if dead := sup.dead():
-                log.error("%s stopped unexpectedly; shutting down", ", ".join(dead))
+                for name in dead:
+                    log.error("%s stopped unexpectedly; the end of its log:\n%s", name, sup.tail(name))
                 code = 1
                 break
             if exit_when_idle:

@@ -72,11 +72,21 @@ class Supervisor:
     """Child processes that start together and stop together, cleanly, on Ctrl-C."""
 
     env: dict[str, str]
+    logdir: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str]) -> None:
-        log.info("starting %s: %s", name, " ".join(args))
-        self.procs[name] = subprocess.Popen(args, env=self.env, start_new_session=True)
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        logfile = self.logdir / f"{name}.log"
+        log.info("starting %s (log: %s)", name, logfile)
+        with logfile.open("ab") as out:
+            self.procs[name] = subprocess.Popen(
+                args, env=self.env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def tail(self, name: str, lines: int = 30) -> str:
+        path = self.logdir / f"{name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
     def sohoa(self, name: str, *args: str) -> None:
         self.start(name, [sys.executable, "-m", "sohoa", *args])

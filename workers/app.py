@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from pipeline.config import get_settings
 
@@ -34,8 +34,11 @@ app.conf.update(
     task_serializer="json",
     result_serializer="json",
     accept_content=["json"],
-    task_queues=[Queue(q) for q in QUEUES],
+    # One direct exchange per queue: queues sharing the default exchange and key would each get a copy.
+    task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
     task_default_queue="ingest",
+    task_default_exchange="ingest",
+    task_default_routing_key="ingest",
     task_routes={
         "sohoa.ingest": {"queue": "ingest"},
         "sohoa.ocr_page": {"queue": "ocr"},
