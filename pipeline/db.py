@@ -50,7 +50,7 @@ def migrate(url: str) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(7400417)"))
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # independent branches (one per feature) may coexist
 
 
 @lru_cache(maxsize=8)
