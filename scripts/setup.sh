@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 poppler-utils)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 poppler-utils chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
