@@ -13,8 +13,10 @@ from pathlib import Path
 import pytesseract
 from PIL import Image
 
+from pipeline import preprocess
 from pipeline.errors import PipelineError
 from pipeline.pages import Format, PageSpec, colour_of, render
+from pipeline.vn.ocrfix import fix_text, fix_word
 from schemas.tasks import PageResult, PageWord
 
 LOW_CONFIDENCE = 60.0
@@ -47,13 +49,20 @@ def read_page(
 def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, timeout: float) -> PageResult:
     img, dpi = render(path, fmt, spec)
     colour = colour_of(img)
-    # For a PDF the text goes over the original page (text only), so its image stays untouched;
-    # an image file becomes a page of its own (image plus text).
-    textonly = fmt == "pdf" and spec.rotate_attr == 0
+    # For a PDF the text goes over the original page (text only, placed back through `geom` by
+    # assemble), so its image stays untouched; an image file becomes a page of its own (the upright
+    # OCR copy plus text).
+    textonly = fmt == "pdf"
+    if img.mode not in ("L", "1") and (textonly or colour == "grey"):
+        # Tesseract reads grey anyway; a grey copy is a third of the pixels to turn and hand over
+        # (turning a 300 dpi RGB page costs 0.4 s), and nobody sees it when it is not shown.
+        img = img.convert("L")
+    geom = preprocess.analyse(img, dpi)
+    ocr_img = preprocess.apply(img, geom)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=pdf_out.parent) as tmp:
         src = Path(tmp) / "page.pnm"
         # PNM is written and read without compression: the cheapest hand-over to tesseract.
-        (img if img.mode in ("1", "L", "RGB") else img.convert("RGB")).save(src)
+        (ocr_img if ocr_img.mode in ("1", "L", "RGB") else ocr_img.convert("RGB")).save(src)
         base = Path(tmp) / "out"
         config = f"--dpi {round(dpi)} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
         if textonly:
@@ -66,7 +75,7 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
             raise PipelineError("ocr_failed", f"page {spec.page_no}: OCR timed out", source=str(path)) from e
         except pytesseract.TesseractError as e:
             raise PipelineError("ocr_failed", f"page {spec.page_no}: {e.message}", source=str(path)) from e
-        text = unicodedata.normalize("NFC", (base.with_suffix(".txt")).read_text(encoding="utf-8"))
+        text = fix_text(base.with_suffix(".txt").read_text(encoding="utf-8"))
         words = _words(base.with_suffix(".tsv"))
         os.replace(base.with_suffix(".pdf"), pdf_out)
     confs = [w.conf for w in words]
@@ -77,10 +86,12 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
         mean_confidence=round(sum(confs) / len(confs), 2) if confs else None,
         low_confidence_words=sum(1 for c in confs if c < LOW_CONFIDENCE),
         words=words,
-        width_px=img.width,
-        height_px=img.height,
-        dpi=spec.dpi if spec.dpi is not None else (None if fmt == "pdf" else dpi),
+        width_px=ocr_img.width,
+        height_px=ocr_img.height,
+        dpi=spec.dpi,  # the scan's own resolution for the compliance check; None when unknown
         colour=colour,
+        rotated=geom.turn,
+        skew=geom.skew,
         pdf_path=str(pdf_out),
     )
 
@@ -94,7 +105,7 @@ def _words(tsv: Path) -> list[PageWord]:
                 continue
             words.append(
                 PageWord(
-                    text=unicodedata.normalize("NFC", text),
+                    text=fix_word(text),
                     conf=float(row["conf"]),
                     left=int(row["left"]),
                     top=int(row["top"]),

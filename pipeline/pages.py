@@ -13,6 +13,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
 from pipeline.errors import PipelineError
+from pipeline.vn.ocrfix import syllable_share
 from schemas.tasks import PageSpec
 
 Format = Literal["pdf", "tiff", "jpeg", "png"]
@@ -21,8 +22,18 @@ MAX_PAGES = 2000
 OCR_MIN_DPI = 200.0
 OCR_MAX_DPI = 400.0
 OCR_DEFAULT_DPI = 300.0
+A4_LONG_SIDE_IN = 11.69
+# Tesseract's time grows with pixels; an A0 plan at 300 dpi (140 MP) is read at a lower resolution.
+MAX_OCR_PIXELS = 40_000_000
 # A text layer with fewer visible characters than this is a stamp or a header, not the page's text.
 MIN_TEXT_LAYER_CHARS = 40
+# Share of a text layer's words that must be Vietnamese syllables (acronyms aside) to be believed;
+# real pages score above 0.85 (names, codes, English terms), scanner garbage well below 0.5.
+MIN_SYLLABLE_SHARE = 0.6
+# An image covering this much of a page makes it a scan; its text layer must then span at least
+# MIN_TEXT_SPAN of the page (a signature stamp spans a few per cent, a page of text over a third).
+SCAN_IMAGE_SHARE = 0.5
+MIN_TEXT_SPAN = 0.15
 
 Image.MAX_IMAGE_PIXELS = 300_000_000  # real scans of A0 maps at 300 dpi are large but not bombs
 
@@ -67,8 +78,34 @@ def _pdf_page_dpi(page: pdfplumber.page.Page) -> float | None:
     return best
 
 
-def _real_text(text: str) -> bool:
-    return sum(1 for c in text if c.isalnum()) >= MIN_TEXT_LAYER_CHARS
+def _real_text(page: pdfplumber.page.Page, text: str) -> bool:
+    """Whether a page's text layer is its real text, so OCR can be skipped.
+
+    Scanned PDFs often carry a layer that is not: a digital-signature stamp or a header (a few
+    lines in a corner of a full-page image) or a scanner's own OCR (all over the page, but garbage;
+    legacy TCVN3/VNI fonts without a Unicode map read as garbage too). So the layer must have some
+    substance, read as Vietnamese, and, over a page-sized image, span a good part of the page.
+    """
+    if sum(1 for c in text if c.isalnum()) < MIN_TEXT_LAYER_CHARS:
+        return False
+    valid, counted = syllable_share(text)
+    if counted >= 10 and valid < MIN_SYLLABLE_SHARE * counted:
+        return False
+    page_area = float(page.width * page.height) or 1.0
+    scanned = any(
+        (float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= SCAN_IMAGE_SHARE * page_area
+        for im in page.images
+    )
+    if not scanned:
+        return True
+    chars = [c for c in page.chars if c.get("text", "").strip()]
+    if not chars:
+        return False
+    x0 = min(float(c["x0"]) for c in chars)
+    x1 = max(float(c["x1"]) for c in chars)
+    top = min(float(c["top"]) for c in chars)
+    bottom = max(float(c["bottom"]) for c in chars)
+    return (x1 - x0) * (bottom - top) >= MIN_TEXT_SPAN * page_area
 
 
 def plan(path: Path) -> DocumentPlan:
@@ -105,7 +142,7 @@ def _plan_pdf(path: Path) -> list[PageSpec]:
             for i, page in enumerate(pdf.pages):
                 text = page.extract_text() or ""
                 dpi = _pdf_page_dpi(page)
-                kind: Literal["text", "image"] = "text" if _real_text(text) else "image"
+                kind: Literal["text", "image"] = "text" if _real_text(page, text) else "image"
                 specs.append(
                     PageSpec(
                         page_no=i + 1, kind=kind, text=text if kind == "text" else "", dpi=dpi,
@@ -148,9 +185,14 @@ def render(path: Path, fmt: Format, spec: PageSpec) -> tuple[Image.Image, float]
             img.load()
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         raise PipelineError("unreadable_image", f"cannot read page {spec.page_no}: {e}", source=str(path)) from e
-    native = spec.dpi
+    # Without a recorded resolution, assume the picture is of an A4 page (what clerks scan and
+    # photograph): a 1240 px screenshot then reads as 106 dpi and is enlarged, a 6000 px photo as
+    # 513 dpi and is reduced.
+    native = spec.dpi if spec.dpi is not None else max(img.size) / A4_LONG_SIDE_IN
     dpi = ocr_dpi(native)
-    if native is not None and abs(dpi - native) > 1:
+    if img.width * img.height * (dpi / native) ** 2 > MAX_OCR_PIXELS:
+        dpi = native * (MAX_OCR_PIXELS / (img.width * img.height)) ** 0.5
+    if abs(dpi - native) > 1:
         scale = dpi / native
         img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
     return img, dpi

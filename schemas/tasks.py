@@ -65,5 +65,8 @@ class PageResult(BaseModel):
     dpi: float | None = None
     colour: Literal["colour", "grey", "bilevel"] | None = None
     rotated: int = Field(default=0, description="degrees the page was turned before OCR")
+    skew: float = Field(
+        default=0.0, description="degrees the OCR copy was turned after `rotated` to level its lines (anticlockwise)"
+    )
     pdf_path: str | None = Field(default=None, description="searchable single-page PDF in the work dir")
     seconds: float = 0.0
