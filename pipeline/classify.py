@@ -473,3 +473,20 @@ def role_mismatch(doc_type: str, role: str | None) -> bool:
     if role in ("ket_qua", "ket_qua_xu_ly"):
         return doc_type in _NEVER_A_RESULT
     return doc_type in _NEVER_A_COMPONENT
+
+
+# --- cue features for the statistical model ---------------------------------------------------------
+CUE_KINDS: tuple[str, ...] = ("title", "symbol", "phrase", "code")
+
+
+def cue_features(text: str) -> list[float]:
+    """The rule cues as numbers: per class and per kind of cue, the summed weight (negative cues
+    included). The learned model weighs them beside the character n-grams, so a class is never
+    decided by one kind of cue alone and a damaged title can be outvoted by the rest of the page."""
+    cues = _scores(text)
+    out: list[float] = []
+    for doc_type in DOC_TYPES:
+        items = cues.get(doc_type, [])
+        for kind in CUE_KINDS:
+            out.append(sum(w for w, k, _ in items if k == kind))
+    return out

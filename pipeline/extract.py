@@ -12,6 +12,7 @@ match scores high; a value that needed OCR repair, or was found without its labe
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,7 @@ from pipeline.vn.codes import (
 )
 from pipeline.vn.dates import DateMatch, find_dates
 from pipeline.vn.text import clean_spacing, fold, is_upper_line, normalize, sentence_case, split_motto
+from schemas.tasks import PageResult
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,29 @@ def _trailing_upper(line: str) -> tuple[str, bool]:
     return " ".join(run), len(run) == len(tokens)
 
 
+# Position lines as Decree 30 prints them; a line OCR damaged is restored to the one it nearly is.
+_POSITIONS = (
+    "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "KT. CHỦ TỊCH", "TL. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "TM. HỘI ĐỒNG NHÂN DÂN",
+    "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "KT. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "THỦ TRƯỞNG CƠ SỞ", "NGƯỜI KÝ TRÍCH LỤC",
+    "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "CHỦ TRÌ", "THƯ KÝ", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG",
+)
+_POSITION_FOLDS = {fold(p).lower(): p for p in _POSITIONS}
+
+
+def _canonical_position(seg: str) -> tuple[str, bool]:
+    """(the position as printed, whether it needed repair)."""
+    import difflib
+
+    key = re.sub(r"\s+", " ", fold(seg).lower()).strip()
+    if key == seg.lower().strip():
+        return seg, False  # printed (or read) without any marks: leave it as the page has it
+    if key in _POSITION_FOLDS:
+        canon = _POSITION_FOLDS[key]
+        return canon, canon != seg
+    close = difflib.get_close_matches(key, list(_POSITION_FOLDS), n=1, cutoff=0.86)
+    return (_POSITION_FOLDS[close[0]], True) if close else (seg, False)
+
+
 def _signature(lines: list[str]) -> dict[str, Field]:
     page_start = max((i + 1 for i, ln in enumerate(lines) if ln == "\f"), default=0)
     body = _nonempty(lines, page_start)
@@ -318,9 +343,19 @@ def _signature(lines: list[str]) -> dict[str, Field]:
             break
         block.insert(0, (seg, whole))
         k -= 1
+    # Lines below the last recognised one that are wholly upper case belong to the block too: OCR
+    # may have damaged the very words ("HỦ TỊCH") that made them recognisable.
+    while block_end + 1 < len(zone) and len(block) < 4:
+        seg, whole = _trailing_upper(lines[zone[block_end + 1]])
+        if not (seg and whole and len(seg.split()) <= 6):
+            break
+        block.append((seg, whole))
+        block_end += 1
     out: dict[str, Field] = {}
-    position = " - ".join(clean_spacing(seg) for seg, _ in block)
-    out["chuc_vu_nguoi_ky"] = Field(position, 0.85 if all(w for _, w in block) else 0.75)
+    parts = [_canonical_position(clean_spacing(seg)) for seg, _ in block]
+    position = " - ".join(p for p, _ in parts)
+    repaired = any(r for _, r in parts)
+    out["chuc_vu_nguoi_ky"] = Field(position, (0.85 if all(w for _, w in block) else 0.75) - (0.1 if repaired else 0))
     for i in zone[block_end + 1 : block_end + 7]:
         line = lines[i].strip()
         if line.startswith("(") or _SIGN_NOISE_RE.search(fold(line)):
@@ -336,6 +371,43 @@ def _signature(lines: list[str]) -> dict[str, Field]:
         out["nguoi_ky"] = Field(name, 0.85 if not before else 0.75)
         break
     return out
+
+
+# --- layout from OCR word boxes -----------------------------------------------------------------------
+def _rows(page: PageResult, x_min: float = 0.0, x_max: float = 1.0) -> list[str]:
+    """The page's words between two fractions of its width, regrouped into rows by their boxes.
+
+    Tesseract reads a merged row of two columns as one line ("- Lưu: VT, KT. CHỦ TỊCH"); keeping
+    only the words of one column gives back the column as printed."""
+    width = page.width_px or 0
+    if page.rotated in (90, 270):
+        width = page.height_px or 0
+    if width <= 0 or not page.words:
+        return []
+    # Specks of a seal or a signature come out as one or two letters with no confidence: not text.
+    words = [w for w in page.words if x_min * width <= w.left and w.left + w.width <= x_max * width + 1
+             and not (w.conf < 20 and len(w.text) <= 2)]
+    rows: list[list[tuple[int, int, int, str]]] = []  # (centre y, height, left, text)
+    for w in sorted(words, key=lambda w: (w.top + w.height / 2, w.left)):
+        cy = w.top + w.height // 2
+        if rows and abs(cy - rows[-1][-1][0]) <= max(w.height, rows[-1][-1][1]) * 0.6:
+            rows[-1].append((cy, w.height, w.left, w.text))
+        else:
+            rows.append([(cy, w.height, w.left, w.text)])
+    return [" ".join(t for *_, t in sorted(r, key=lambda x: x[2])) for r in rows]
+
+
+def _signature_from_layout(pages: Sequence[PageResult]) -> dict[str, Field]:
+    """The signature block is the right-hand column at the bottom of the last page with words."""
+    last = next((p for p in reversed(pages) if p.words), None)
+    if last is None:
+        return {}
+    # Rows of three letters or fewer between the lines of the block are the seal's rim, not text.
+    right = [normalize(r) for r in _rows(last, x_min=0.45) if sum(ch.isalpha() for ch in r) > 3]
+    found = _signature(right)
+    # A box-based read is cleaner than the merged text: it keeps its confidence; the flat-text path
+    # remains for text-layer pages, which carry no boxes.
+    return found
 
 
 # --- the citizen ---------------------------------------------------------------------------------------
@@ -476,6 +548,7 @@ def extract(
     page_count: int | None = None,
     today: date | None = None,
     dossier_pattern: str | re.Pattern[str] = DOSSIER_CODE_RE,
+    pages: Sequence[PageResult] | None = None,
 ) -> dict[str, Field]:
     """Metadata of one document; keys are those of DOMAIN.md, absent when not read."""
     today = today or date.today()
@@ -503,7 +576,8 @@ def extract(
     abstract = _abstract(lines, doc_type, titles, header_idx)
     if abstract is not None:
         out["trich_yeu"] = abstract
-    out.update(_signature(lines))
+    signature = _signature_from_layout(pages) if pages else {}
+    out.update(signature or _signature(lines))
     if doc_type in _PERSONAL:
         out.update(_citizen(lines, doc_type, today))
     out.update(_codes(lines, dossier_pattern))

@@ -1,0 +1,79 @@
+"""The bundled statistical classifier on generated documents no training run has seen."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipeline.classify import DOC_TYPES
+from pipeline.learned import BUNDLED, Model, classify_with, current_model, load_model
+from pipeline.train import noised
+
+SEED = 303  # neither TRAIN_SEED (101), HELDOUT_SEED (202) nor the benchmark's seeds
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    assert BUNDLED.exists(), "the bundled model is missing: run `sohoa train --from-scratch`"
+    assert BUNDLED.stat().st_size < 5 * 1024 * 1024
+    return load_model(BUNDLED)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[tuple[str, str]]:
+    from pipeline.train import generated_texts
+
+    return generated_texts(1, SEED)
+
+
+def test_every_class_on_born_digital_texts(model: Model, texts: list[tuple[str, str]]) -> None:
+    assert {y for _, y in texts} == set(DOC_TYPES)
+    for text, doc_type in texts:
+        got = classify_with(model, text)
+        assert got.doc_type == doc_type, (doc_type, got)
+        assert 0.0 <= got.confidence <= 1.0
+
+
+def test_noised_texts_and_calibration(model: Model, texts: list[tuple[str, str]]) -> None:
+    rng = random.Random(SEED)
+    noisy = [(noised(t, rng, level=1.6), y) for t, y in texts for _ in range(2)]
+    results = [(classify_with(model, t), y) for t, y in noisy]
+    right = [c.confidence for c, y in results if c.doc_type == y]
+    wrong = [c.confidence for c, y in results if c.doc_type != y]
+    assert len(right) / len(results) >= 0.93, [(y, c.doc_type) for c, y in results if c.doc_type != y]
+    # Calibrated: the documents it gets right it is surer of than those it gets wrong.
+    if wrong:
+        assert sum(right) / len(right) > sum(wrong) / len(wrong)
+    proba = model.pipeline.predict_proba([t for t, _ in noisy[:5]])
+    assert all(abs(row.sum() - 1.0) < 1e-6 for row in proba)
+
+
+def test_one_cue_alone_is_not_confident(model: Model) -> None:
+    bare = classify_with(model, "QUYẾT ĐỊNH\nnội dung không rõ")
+    assert bare.confidence < 0.6, bare
+    unrelated = classify_with(model, "Hôm nay trời đẹp, chúng tôi đi dạo trong công viên và ăn kem.")
+    assert unrelated.doc_type == "khac" or unrelated.confidence < 0.6, unrelated
+
+
+def test_cues_explain_the_answer(model: Model, texts: list[tuple[str, str]]) -> None:
+    text = next(t for t, y in texts if y == "quyet_dinh")
+    got = classify_with(model, text)
+    assert got.cues[0].startswith("model:quyet_dinh")
+    assert any(c.startswith("title:") for c in got.cues)
+
+
+def test_installed_model_wins_and_a_broken_file_falls_back(tmp_path, model: Model) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.learned import save_model, user_model_path
+
+    path = user_model_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a model")
+    assert current_model(tmp_path, train_if_missing=False).path == BUNDLED  # type: ignore[union-attr]
+    save_model(model, path)
+    assert current_model(tmp_path, train_if_missing=False).path == path  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="not a sohoa classifier"):
+        import joblib
+
+        joblib.dump({"format": 0}, tmp_path / "old.joblib")
+        load_model(tmp_path / "old.joblib")
