@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas.document import DocumentRecord, ProcessError
+from schemas.report import DossierDetail, Report
 from schemas.samples import SampleLabel
 from schemas.tasks import IngestJob, PageJob, PageResult
 
@@ -20,6 +21,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "page_job": PageJob,
     "page_result": PageResult,
     "sample_label": SampleLabel,
+    "report": Report,
+    "dossier_detail": DossierDetail,
 }
 
 

@@ -22,6 +22,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     db.migrate(settings.db_url)
     app = FastAPI(title="sohoa", version="0.1.0")
 
+    from pipeline.prom import metrics_response  # Prometheus exposition, read from the database per scrape
+
+    app.get("/metrics", include_in_schema=False)(metrics_response(settings))
+
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}

@@ -1,0 +1,543 @@
+"""The digitisation indicators of DOMAIN.md (Decision 766/QĐ-TTg) per unit and period, computed in the
+database.
+
+Semantics (DOMAIN.md "Digitisation metrics"):
+- a dossier belongs to the period of its reception date; its state (completed, components and result
+  digitised, reused) is taken as of the as-of date: a completion, a document or a link recorded after
+  that day does not count;
+- a component is any document of the dossier that is not its result (role `ket_qua`); a dossier linked
+  to a stored copy (`dossier_link`) has that component too, and *reuses* it when the copy belongs to
+  another dossier; a dossier also reuses data when the register flags it;
+- whether a procedure issues a paper result: the register's column, else the procedures list, else
+  yes (the stricter reading: the dossier then needs a digitised result);
+- a zero denominator is n/a, never 0 %.
+Without an imported register the dossiers the pipeline has seen stand in (reception = first seen,
+completed = a result was digitised, the register-only flags unknown) and the report says so.
+
+Internal quality rates, over the documents recorded in the period (by the document's unit): scan
+compliance (pages meeting the scan requirements ÷ scanned pages; born-digital pages are not judged),
+metadata completeness (mandatory fields read ÷ mandatory fields, see MANDATORY_FIELDS) and review rate
+(documents sent to review ÷ documents).
+
+Every count is an aggregate query grouped by unit (memory does not grow with the number of dossiers or
+documents); only the unit tree is rolled up in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Select, Text, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy.orm import Session
+
+from pipeline import db
+from pipeline.models import Document, Dossier, DossierLink, Page, Procedure, RegisterEntry, Unit
+from schemas.report import DossierDetail, IndicatorValue, PeriodInfo, Report, UnitMetrics
+
+# Vietnam keeps one offset all year: day boundaries (as-of date, period bounds for timestamps) are local.
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+RESULT_ROLE = "ket_qua"
+NO_UNIT = "?"
+
+# key, Vietnamese name, maximum points (DOMAIN.md)
+INDICATORS: tuple[tuple[str, str, float], ...] = (
+    ("ket_qua_dien_tu", "Hồ sơ có kết quả điện tử", 6.0),
+    ("so_hoa_ho_so", "Hồ sơ được số hóa", 4.0),
+    ("tai_su_dung", "Tái sử dụng dữ liệu số hóa", 2.0),
+    ("ket_noi_kho", "Chia sẻ dữ liệu với Kho dữ liệu cá nhân", 4.0),
+    ("du_lieu_dan_cu", "Khai thác dữ liệu dân cư", 2.0),
+)
+INDICATOR_KEYS = tuple(k for k, _, _ in INDICATORS)
+QUALITY: tuple[tuple[str, str], ...] = (
+    ("scan_compliance", "Trang quét đạt yêu cầu"),
+    ("metadata_completeness", "Siêu dữ liệu bắt buộc đọc được"),
+    ("review_rate", "Tài liệu phải kiểm tra lại"),
+)
+
+# Mandatory metadata per class: what Decree 30 (Appendix VI) requires to identify a document of that
+# class and what the extractor can read from it. Classes not listed (`khac`) have no mandatory field
+# and do not enter the completeness rate.
+_DECREE30 = ("so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh", "trich_yeu")
+_CIVIL = ("ho_ten", "so_dinh_danh", "ngay_ban_hanh")
+MANDATORY_FIELDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("quyet_dinh", "chi_thi", "nghi_quyet", "huong_dan", "thong_bao", "to_trinh", "bao_cao", "ke_hoach"),
+        _DECREE30,
+    ),
+    "cong_van": _DECREE30,  # the "V/v" line is its trích yếu
+    "giay_moi": ("so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh"),
+    "giay_phep_xay_dung": ("so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh"),
+    **dict.fromkeys(("bien_ban", "hop_dong", "giay_uy_quyen", "ban_sao_chung_thuc", "bien_lai"), ("ngay_ban_hanh",)),
+    **dict.fromkeys(("gcn_qsdd", "gcn_ho_kinh_doanh"), ("ngay_ban_hanh", "co_quan_ban_hanh")),
+    **dict.fromkeys(("giay_khai_sinh", "trich_luc_ho_tich", "xac_nhan_tthn", "giay_bao_tu"), _CIVIL),
+    "giay_chung_sinh": ("ho_ten", "ngay_ban_hanh"),
+    "gcn_ket_hon": ("ngay_ban_hanh",),  # two persons on equal footing: no single ho_ten
+    "can_cuoc": ("ho_ten", "so_dinh_danh"),
+    **dict.fromkeys(("to_khai", "don"), ("ho_ten",)),
+    "phieu_mot_cua": ("ma_ho_so",),
+}
+
+
+# --- periods --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    label: str
+    kind: str  # year, quarter, month
+    start: date
+    end: date  # exclusive
+
+    def info(self) -> PeriodInfo:
+        return PeriodInfo(label=self.label, kind=self.kind, start=self.start, end=self.end - timedelta(days=1))  # type: ignore[arg-type]
+
+
+_PERIOD_RE = re.compile(r"^\s*(\d{4})(?:-(?:[Qq]([1-4])|(\d{1,2})))?\s*$")
+
+
+def parse_period(label: str) -> Period:
+    """`2026` (year), `2026-Q3` (quarter), `2026-09` (month)."""
+    m = _PERIOD_RE.match(label)
+    if m is None or (m[3] is not None and not 1 <= int(m[3]) <= 12):
+        raise ValueError(f"period {label!r}: expected a year (2026), a quarter (2026-Q3) or a month (2026-09)")
+    y = int(m[1])
+    if m[2]:
+        q = int(m[2])
+        start = date(y, 3 * q - 2, 1)
+        end = date(y + 1, 1, 1) if q == 4 else date(y, 3 * q + 1, 1)
+        return Period(f"{y}-Q{q}", "quarter", start, end)
+    if m[3]:
+        mo = int(m[3])
+        return Period(f"{y}-{mo:02d}", "month", date(y, mo, 1), date(y + 1, 1, 1) if mo == 12 else date(y, mo + 1, 1))
+    return Period(str(y), "year", date(y, 1, 1), date(y + 1, 1, 1))
+
+
+def _midnight(d: date) -> datetime:
+    """Local midnight starting day `d`, in UTC (timestamps are stored in UTC)."""
+    return datetime.combine(d, time.min, tzinfo=VN_TZ).astimezone(UTC)
+
+
+def today_local() -> date:
+    return datetime.now(VN_TZ).date()
+
+
+# --- counts -----------------------------------------------------------------------------------------------
+@dataclass
+class Counts:
+    dossiers: int = 0
+    kq_num: int = 0
+    kq_den: int = 0
+    sh_num: int = 0
+    ts_num: int = 0
+    kho_num: int = 0
+    dc_num: int = 0
+    documents: int = 0
+    review: int = 0
+    fields_read: int = 0
+    fields_mandatory: int = 0
+    pages_ok: int = 0
+    pages_judged: int = 0
+
+    def add(self, other: Counts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def _i(flag: Any) -> Any:
+    return case((flag, 1), else_=0)
+
+
+def _dossier_select(session: Session, period: Period, as_of: date, *, register: bool) -> Select[Any]:
+    """One row per dossier of the period with its state as of `as_of` as 0/1 columns:
+    paper, completed, comp, res, reused, kho, dc."""
+    asof_end = _midnight(as_of + timedelta(days=1))
+    doc = Document.__table__
+    link = DossierLink.__table__
+    copy = Document.__table__.alias("first_copy")
+    proc = Procedure.__table__
+    unit: Any
+    if register:
+        base = RegisterEntry.__table__
+        key, unit, procedure = base.c.ma_ho_so, base.c.unit, base.c.ma_thu_tuc
+        in_period = and_(
+            base.c.received_on >= period.start, base.c.received_on < period.end, base.c.received_on <= as_of
+        )
+        received: Any = base.c.received_on
+    else:
+        base = Dossier.__table__
+        key, unit, procedure = base.c.ma_ho_so, func.coalesce(base.c.unit, NO_UNIT), base.c.ma_thu_tuc
+        in_period = and_(
+            base.c.first_seen >= _midnight(period.start),
+            base.c.first_seen < _midnight(period.end),
+            base.c.first_seen < asof_end,
+        )
+        received = base.c.first_seen
+    period_keys = select(key).where(in_period)
+    own = (
+        select(
+            doc.c.ma_ho_so.label("k"),
+            func.max(_i(or_(doc.c.role.is_(None), doc.c.role != RESULT_ROLE))).label("comp"),
+            func.max(_i(doc.c.role == RESULT_ROLE)).label("res"),
+        )
+        .where(doc.c.ma_ho_so.in_(period_keys), doc.c.created_at < asof_end)
+        .group_by(doc.c.ma_ho_so)
+        .subquery("own")
+    )
+    linked = (
+        select(
+            link.c.ma_ho_so.label("k"),
+            func.max(_i(or_(link.c.role.is_(None), link.c.role != RESULT_ROLE))).label("comp"),
+            func.max(_i(link.c.role == RESULT_ROLE)).label("res"),
+            func.max(_i(and_(copy.c.ma_ho_so.is_not(None), copy.c.ma_ho_so != link.c.ma_ho_so))).label("reuse"),
+        )
+        .select_from(link.join(copy, copy.c.id == link.c.document_id))
+        .where(link.c.ma_ho_so.in_(period_keys), link.c.linked_at < asof_end, copy.c.created_at < asof_end)
+        .group_by(link.c.ma_ho_so)
+        .subquery("linked")
+    )
+    paper_flag = base.c.paper_result if register else literal(None)
+    paper = _i(func.coalesce(paper_flag, proc.c.paper_result, true()))
+    res = _i(or_(own.c.res == 1, linked.c.res == 1))
+    if register:
+        done = and_(base.c.completed_on.is_not(None), base.c.completed_on <= as_of)
+        completed: Any = _i(done)
+        completed_on: Any = case((done, base.c.completed_on), else_=None)
+        reused = _i(or_(base.c.reused.is_(True), linked.c.reuse == 1))
+        kho, dc = _i(base.c.ket_noi_kho.is_(True)), _i(base.c.du_lieu_dan_cu.is_(True))
+    else:
+        completed, completed_on = res, literal(None)  # the only evidence of completion is the result
+        reused = _i(linked.c.reuse == 1)
+        kho = dc = literal(0)
+    return (
+        select(
+            key.label("ma_ho_so"),
+            unit.label("unit"),
+            procedure.label("ma_thu_tuc"),
+            received.label("received"),
+            completed_on.label("completed_on"),
+            paper.label("paper"),
+            completed.label("completed"),
+            _i(or_(own.c.comp == 1, linked.c.comp == 1)).label("comp"),
+            res.label("res"),
+            reused.label("reused"),
+            kho.label("kho"),
+            dc.label("dc"),
+        )
+        .select_from(
+            base.outerjoin(proc, proc.c.code == procedure)
+            .outerjoin(own, own.c.k == key)
+            .outerjoin(linked, linked.c.k == key)
+        )
+        .where(in_period)
+    )
+
+
+def _dossier_counts(session: Session, period: Period, as_of: date, *, register: bool) -> dict[str, Counts]:
+    d = _dossier_select(session, period, as_of, register=register).subquery("d")
+    q = select(
+        d.c.unit,
+        func.count(),
+        func.sum(_i(and_(d.c.completed == 1, d.c.paper == 1, d.c.res == 1))),
+        func.sum(_i(and_(d.c.completed == 1, d.c.paper == 1))),
+        func.sum(_i(and_(d.c.comp == 1, or_(d.c.paper == 0, d.c.res == 1)))),
+        func.sum(d.c.reused),
+        func.sum(d.c.kho),
+        func.sum(d.c.dc),
+    ).group_by(d.c.unit)
+    out: dict[str, Counts] = {}
+    for unit, n, kq_num, kq_den, sh_num, ts_num, kho, dc in session.execute(q):
+        out[unit] = Counts(
+            dossiers=n, kq_num=kq_num or 0, kq_den=kq_den or 0, sh_num=sh_num or 0,
+            ts_num=ts_num or 0, kho_num=kho or 0, dc_num=dc or 0,
+        )
+    return out
+
+
+def _has_key(column: Any, key: str) -> Any:
+    # Key presence tested on the record's JSON text: the same SQL on SQLite and PostgreSQL, and no
+    # JSON parsing per row. Keys are plain ASCII; a value cannot fake `"key":` (its quotes are escaped).
+    return cast(column, Text).like(f'%"{key}":%')
+
+
+def _quality_counts(session: Session, period: Period, as_of: date, into: dict[str, Counts]) -> None:
+    doc = Document.__table__
+    page = Page.__table__
+    end = min(_midnight(period.end), _midnight(as_of + timedelta(days=1)))
+    when = and_(doc.c.created_at >= _midnight(period.start), doc.c.created_at < end)
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for doc_type, keys in MANDATORY_FIELDS.items():
+        groups.setdefault(keys, []).append(doc_type)
+    mandatory = case(*[(doc.c.doc_type.in_(types), len(keys)) for keys, types in groups.items()], else_=0)
+
+    def read_of(keys: tuple[str, ...]) -> Any:
+        flags = [_i(_has_key(doc.c.fields, k)) for k in keys]
+        total = flags[0]
+        for f in flags[1:]:
+            total = total + f
+        return total
+
+    read = case(*[(doc.c.doc_type.in_(types), read_of(keys)) for keys, types in groups.items()], else_=0)
+    unit = func.coalesce(doc.c.unit, NO_UNIT)
+    q = (
+        select(unit, func.count(), func.sum(_i(doc.c.review.is_(True))), func.sum(read), func.sum(mandatory))
+        .where(when)
+        .group_by(unit)
+    )
+    for u, n, review, got, need in session.execute(q):
+        c = into.setdefault(u, Counts())
+        c.documents, c.review, c.fields_read, c.fields_mandatory = n, review or 0, got or 0, need or 0
+    q2 = (
+        select(unit, func.sum(_i(page.c.compliant.is_(True))), func.sum(_i(page.c.compliant.is_not(None))))
+        .select_from(page.join(doc, doc.c.id == page.c.document_id))
+        .where(when)
+        .group_by(unit)
+    )
+    for u, ok, judged in session.execute(q2):
+        c = into.setdefault(u, Counts())
+        c.pages_ok, c.pages_judged = ok or 0, judged or 0
+
+
+# --- the unit tree --------------------------------------------------------------------------------------
+@dataclass
+class Tree:
+    names: dict[str, str] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)
+
+    def add_seen(self, code: str) -> None:
+        """A unit met in the data but not in the unit list: under the longest known prefix of its
+        dotted code (`H50.12` under `H50`), else a root."""
+        if code in self.parents:
+            return
+        parent = None
+        parts = code.split(".")
+        if not re.fullmatch(r"\d{3}", parts[0]):  # the old 000.00.24.H46 form carries no tree
+            for i in range(len(parts) - 1, 0, -1):
+                if ".".join(parts[:i]) in self.parents:
+                    parent = ".".join(parts[:i])
+                    break
+        self.parents[code] = parent
+        self.names.setdefault(code, "")
+
+    def ancestors(self, code: str) -> Iterator[str]:
+        seen = {code}
+        node = self.parents.get(code)
+        while node is not None and node not in seen:  # a cycle in imported data must not hang the report
+            yield node
+            seen.add(node)
+            node = self.parents.get(node)
+
+    def children(self) -> dict[str | None, list[str]]:
+        out: dict[str | None, list[str]] = {}
+        for code, parent in self.parents.items():
+            out.setdefault(parent if parent in self.parents else None, []).append(code)
+        for v in out.values():
+            v.sort()
+        return out
+
+    def subtree(self, root: str) -> set[str]:
+        return {c for c in self.parents if c == root or root in set(self.ancestors(c))}
+
+
+def load_tree(session: Session) -> Tree:
+    tree = Tree()
+    for code, name, parent in session.execute(select(Unit.code, Unit.name, Unit.parent_code)):
+        tree.names[code] = name or ""
+        tree.parents[code] = parent
+    return tree
+
+
+# --- the report -------------------------------------------------------------------------------------------
+def thresholds_from(overrides: Mapping[str, float] | None) -> dict[str, float]:
+    out = dict.fromkeys(INDICATOR_KEYS, 1.0)
+    for k, v in (overrides or {}).items():
+        if k not in out:
+            raise ValueError(f"threshold for unknown indicator {k!r} (known: {', '.join(INDICATOR_KEYS)})")
+        if not 0 < float(v) <= 1:
+            raise ValueError(f"threshold of {k} must be in (0, 1], e.g. 0.8 for 80 %; got {v}")
+        out[k] = float(v)
+    return out
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return None if den == 0 else num / den
+
+
+def indicators_of(c: Counts, thresholds: Mapping[str, float], *, register: bool) -> list[IndicatorValue]:
+    pairs = {
+        "ket_qua_dien_tu": (c.kq_num, c.kq_den),
+        "so_hoa_ho_so": (c.sh_num, c.dossiers),
+        "tai_su_dung": (c.ts_num, c.dossiers),
+        "ket_noi_kho": (c.kho_num, c.dossiers),
+        "du_lieu_dan_cu": (c.dc_num, c.dossiers),
+    }
+    out = []
+    for key, name, max_points in INDICATORS:
+        num, den = pairs[key]
+        ratio = _ratio(num, den)
+        if not register and key in ("ket_noi_kho", "du_lieu_dan_cu"):
+            ratio = None  # only the register knows these flags
+        t = thresholds[key]
+        points = None if ratio is None else round(min(max_points, max_points * ratio / t), 4)
+        out.append(
+            IndicatorValue(
+                key=key, name=name, numerator=num, denominator=den, ratio=ratio,
+                threshold=t, max_points=max_points, points=points,
+            )
+        )
+    return out
+
+
+def quality_of(c: Counts) -> list[IndicatorValue]:
+    pairs = {
+        "scan_compliance": (c.pages_ok, c.pages_judged),
+        "metadata_completeness": (c.fields_read, c.fields_mandatory),
+        "review_rate": (c.review, c.documents),
+    }
+    return [
+        IndicatorValue(key=k, name=n, numerator=pairs[k][0], denominator=pairs[k][1], ratio=_ratio(*pairs[k]))
+        for k, n in QUALITY
+    ]
+
+
+def _metrics(
+    code: str, tree: Tree, level: int, rolled: Counts, own: Counts, thresholds: Mapping[str, float], register: bool
+) -> UnitMetrics:
+    inds = indicators_of(rolled, thresholds, register=register)
+    pts = [i.points for i in inds if i.points is not None]
+    return UnitMetrics(
+        unit=code,
+        name=tree.names.get(code, ""),
+        parent=tree.parents.get(code),
+        level=level,
+        dossiers=rolled.dossiers,
+        own_dossiers=own.dossiers,
+        indicators=inds,
+        points=round(sum(pts), 4) if pts else None,
+        quality=quality_of(rolled),
+    )
+
+
+def has_register(session: Session) -> bool:
+    return session.scalar(select(RegisterEntry.ma_ho_so).limit(1)) is not None
+
+
+def compute(
+    db_url: str,
+    period: Period,
+    *,
+    unit: str | None = None,
+    as_of: date | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> Report:
+    as_of = as_of or today_local()
+    limits = thresholds_from(thresholds)
+    with db.session_scope(db_url) as s:
+        register = has_register(s)
+        own = _dossier_counts(s, period, as_of, register=register)
+        _quality_counts(s, period, as_of, own)
+        tree = load_tree(s)
+        if not register:
+            n_seen = sum(c.dossiers for c in own.values())
+    for code in sorted(own, key=lambda c: (c.count("."), c)):  # parents before children
+        tree.add_seen(code)
+    if unit is not None and unit not in tree.parents:
+        raise ValueError(f"unit {unit!r} is neither in the unit list nor in the data of {period.label}")
+    rolled: dict[str, Counts] = {c: Counts() for c in tree.parents}
+    for code, counts in own.items():
+        rolled[code].add(counts)
+        for anc in tree.ancestors(code):
+            rolled[anc].add(counts)
+    scope = tree.subtree(unit) if unit else set(tree.parents)
+    kids = tree.children()
+    roots = [unit] if unit else kids.get(None, [])
+    units: list[UnitMetrics] = []
+
+    def walk(code: str, level: int) -> None:
+        units.append(_metrics(code, tree, level, rolled[code], own.get(code, Counts()), limits, register))
+        for child in kids.get(code, []):
+            if child in scope:
+                walk(child, level + 1)
+
+    for r in roots:
+        walk(r, 0)
+    total_counts = Counts()
+    for r in roots:
+        total_counts.add(rolled[r])
+    total = _metrics("*", Tree(names={"*": "Tổng"}), 0, total_counts, Counts(), limits, register)
+    notes = []
+    if not register:
+        notes.append(
+            f"Chưa nhập sổ đăng ký hồ sơ: tỷ lệ tính trên {n_seen} hồ sơ hệ thống đã số hóa (ngày tiếp nhận = ngày "
+            "thấy lần đầu; hoàn thành = đã có kết quả số hóa); ket_noi_kho và du_lieu_dan_cu không xác định (n/a). "
+            "No register imported: rates over the dossiers the pipeline has seen."
+        )
+    return Report(
+        period=period.info(),
+        as_of=as_of,
+        unit=unit,
+        source="register" if register else "pipeline",
+        notes=notes,
+        thresholds=limits,
+        max_points=sum(m for _, _, m in INDICATORS),
+        total=total,
+        units=units,
+        generated_at=datetime.now(UTC),
+    )
+
+
+def _as_date(v: Any) -> date:
+    if isinstance(v, datetime):
+        aware = v if v.tzinfo else v.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+        return aware.astimezone(VN_TZ).date()
+    if isinstance(v, str):
+        return date.fromisoformat(v[:10])
+    return v  # type: ignore[no-any-return]
+
+
+def dossier_details(
+    db_url: str, period: Period, *, unit: str | None = None, as_of: date | None = None
+) -> Iterator[DossierDetail]:
+    """Every dossier of the period (of the unit's subtree) and the numerators and denominators it
+    counts in, streamed from the database."""
+    as_of = as_of or today_local()
+    with db.session_scope(db_url) as s:
+        register = has_register(s)
+        q = _dossier_select(s, period, as_of, register=register).subquery("d")
+        stmt = select(q)
+        if unit is not None:
+            tree = load_tree(s)
+            base_units = select(func.distinct(RegisterEntry.unit if register else Dossier.unit))
+            for code in sorted((c for c in s.scalars(base_units) if c), key=lambda c: (c.count("."), c)):
+                tree.add_seen(code)
+            stmt = stmt.where(q.c.unit.in_(sorted(tree.subtree(unit))))
+        stmt = stmt.order_by(q.c.unit, q.c.received, q.c.ma_ho_so)
+        for r in s.execute(stmt.execution_options(yield_per=2000)).mappings():
+            flags = {k: bool(r[k]) for k in ("paper", "completed", "comp", "res", "reused", "kho", "dc")}
+            num, den = [], []
+            if flags["completed"] and flags["paper"]:
+                den.append("ket_qua_dien_tu")
+                if flags["res"]:
+                    num.append("ket_qua_dien_tu")
+            den += ["so_hoa_ho_so", "tai_su_dung"] + (["ket_noi_kho", "du_lieu_dan_cu"] if register else [])
+            if flags["comp"] and (not flags["paper"] or flags["res"]):
+                num.append("so_hoa_ho_so")
+            for key, flag in (("tai_su_dung", "reused"), ("ket_noi_kho", "kho"), ("du_lieu_dan_cu", "dc")):
+                if flags[flag]:
+                    num.append(key)
+            yield DossierDetail(
+                ma_ho_so=r["ma_ho_so"],
+                unit=r["unit"],
+                ma_thu_tuc=r["ma_thu_tuc"],
+                received_on=_as_date(r["received"]),
+                completed_on=_as_date(r["completed_on"]) if r["completed_on"] is not None else None,
+                paper_result=flags["paper"],
+                component_digitised=flags["comp"],
+                result_digitised=flags["res"],
+                reused=flags["reused"],
+                ket_noi_kho=flags["kho"],
+                du_lieu_dan_cu=flags["dc"],
+                numerator=num,
+                denominator=den,
+            )

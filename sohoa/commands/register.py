@@ -1,0 +1,68 @@
+"""`sohoa import-register`, `sohoa procedures import`, `sohoa units import`: the one-stop-shop register,
+the procedures list and the unit tree, from the CSV/XLSX files those systems export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline import db
+from pipeline.config import get_settings
+from pipeline.register import ImportFileError, ImportResult, import_procedures, import_register, import_units
+
+procedures_app = typer.Typer(help="The procedures list (TTHC): code, name, whether a paper result is issued.")
+units_app = typer.Typer(help="The unit tree: code, name, parent code.")
+
+Mapping = Annotated[
+    Path | None, typer.Option("--mapping", help="YAML {field: column name} for this export's own headers")
+]
+Partial = Annotated[
+    bool, typer.Option("--partial", help="import the good rows even when some are bad (default: all or nothing)")
+]
+File = Annotated[Path, typer.Argument(help="CSV (UTF-8) or XLSX export")]
+
+
+def _run(fn, path: Path, mapping: Path | None, partial: bool, what: str) -> None:  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    settings.ensure_dirs()
+    db.migrate(settings.db_url)
+    try:
+        result: ImportResult = fn(path, settings.db_url, mapping=mapping, partial=partial)
+    except ImportFileError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+    for err in result.errors:
+        typer.echo(f"{path}:{err.line}: {err.reason}", err=True)
+    if result.error_count > len(result.errors):
+        typer.echo(f"… and {result.error_count - len(result.errors)} more bad rows", err=True)
+    if result.committed:
+        typer.echo(
+            f"{what}: {result.inserted} new, {result.updated} updated"
+            + (f", {result.error_count} bad rows skipped" if result.error_count else "")
+        )
+        return
+    typer.echo(
+        f"{what}: nothing imported: {result.error_count} of {result.rows} rows are bad "
+        "(fix them, or import the good rows with --partial)",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+def import_register_cmd(path: File, mapping: Mapping = None, partial: Partial = False) -> None:
+    """Import the dossier register exported by the one-stop-shop system (re-import updates rows)."""
+    _run(import_register, path, mapping, partial, "register")
+
+
+@procedures_app.command("import")
+def procedures_import(path: File, mapping: Mapping = None, partial: Partial = False) -> None:
+    """Import the procedures list (Mã TTHC, Tên thủ tục, Có kết quả giấy)."""
+    _run(import_procedures, path, mapping, partial, "procedures")
+
+
+@units_app.command("import")
+def units_import(path: File, mapping: Mapping = None, partial: Partial = False) -> None:
+    """Import the unit tree (code, name, parent_code), any depth."""
+    _run(import_units, path, mapping, partial, "units")
