@@ -14,6 +14,8 @@ CLERK_MESSAGES: dict[str, str] = {
     "ocr_failed": "Không nhận dạng được chữ trên tài liệu. Hãy quét lại rõ hơn (tối thiểu 200 dpi).",
     "unknown_unit": "Thư mục đơn vị không đúng. Hãy thả tệp vào inbox/<mã đơn vị>/<vai trò>/.",
     "unknown_role": "Thư mục vai trò không đúng. Dùng thanh-phan, ket-qua-xu-ly hoặc ket-qua.",
+    "unregistered_unit": "Mã đơn vị (tên thư mục) không có trong danh sách đơn vị. "
+    "Hãy kiểm tra tên thư mục hoặc nhờ quản trị viên thêm đơn vị.",
     "worker_crashed": "Tệp làm hệ thống xử lý bị dừng nhiều lần. Hãy báo cho quản trị viên.",
     "internal_error": "Có lỗi hệ thống khi xử lý tệp. Quản trị viên đã được ghi nhận; tệp sẽ được xử lý lại.",
 }

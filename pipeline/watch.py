@@ -18,13 +18,18 @@ from pathlib import Path
 
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
-from pipeline.intake import Enqueue, claim
+from pipeline.intake import Enqueue, adopt_spool, claim, requeue_stuck
 from pipeline.pages import sniff_format
 
 log = logging.getLogger(__name__)
 
-IGNORED = ("~$*", "*.tmp", "*.part", "*.crdownload", ".~lock*", "Thumbs.db", "desktop.ini", "*.loi.txt")
-IGNORED_DIRS = ("@eaDir", "#recycle", "$RECYCLE.BIN")
+# Office lock files, downloads and copies in progress, and what file managers and NAS boxes leave behind.
+IGNORED = (
+    "~$*", "*.tmp", "*.temp", "*.part", "*.partial", "*.crdownload", "*.download", ".~lock*", "~*.tmp",
+    "Thumbs.db", "ehthumbs.db", "desktop.ini", ".DS_Store", "._*", "*.loi.txt", "*.trung-lap.txt",
+    "*.*.json",  # a dossier sidecar (<file>.json) is read when its file is claimed (pipeline/dossiers.py)
+)
+IGNORED_DIRS = ("@eaDir", "#recycle", "$RECYCLE.BIN", "#snapshot", "System Volume Information")
 
 
 def ignored(path: Path) -> bool:
@@ -112,14 +117,32 @@ class InboxWatcher:
             del self.seen[gone]
         return claimed
 
+    def settle(self, *, full: bool) -> None:
+        """Finish claims this process could not finish (the database or Redis was down): a claimed row
+        whose job was not queued, and, on a full rescan, a spooled file that never got its row."""
+        try:
+            if full:
+                adopt_spool(self.settings, self.enqueue)
+            requeue_stuck(self.settings, self.enqueue, stalled=full)
+        except Exception:
+            log.exception("could not settle unfinished claims; will try again")
+
     def run(self) -> None:
-        observer = self._start_observer()
+        observer = None if self.settings.force_polling else self._start_observer()
+        if observer is None:
+            log.info("polling %s every %ss", self.settings.inbox, self.settings.poll_seconds)
         try:
             while not self.stop_event.is_set():
+                now = time.monotonic()
+                full = now - self.last_full_scan >= self.settings.rescan_seconds
+                if full:
+                    self.last_full_scan = now
                 self.scan_once()
-                # Waiting files are re-checked each poll; a watchdog event wakes us earlier.
+                self.settle(full=full)
+                # Waiting files are re-checked each poll; a watchdog event wakes us earlier. Without
+                # events every wait is a poll; with them the full rescan still catches missed events.
                 idle = self.settings.rescan_seconds if observer is not None else self.settings.poll_seconds
-                self.wake.wait(self.settings.poll_seconds if self.seen else idle)
+                self.wake.wait(self.settings.poll_seconds if self.seen else min(idle, self.settings.rescan_seconds))
                 self.wake.clear()
         finally:
             if observer is not None:

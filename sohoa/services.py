@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,11 +75,14 @@ class Supervisor:
     env: dict[str, str]
     logdir: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    args: dict[str, list[str]] = field(default_factory=dict)
+    restarts: dict[str, list[float]] = field(default_factory=dict)
 
     def start(self, name: str, args: list[str]) -> None:
         self.logdir.mkdir(parents=True, exist_ok=True)
         logfile = self.logdir / f"{name}.log"
         log.info("starting %s (log: %s)", name, logfile)
+        self.args[name] = args
         with logfile.open("ab") as out:
             self.procs[name] = subprocess.Popen(
                 args, env=self.env, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
@@ -93,6 +97,20 @@ class Supervisor:
 
     def dead(self) -> list[str]:
         return [n for n, p in self.procs.items() if p.poll() is not None]
+
+    def restart(self, name: str, *, limit: int = 5, window: float = 600.0) -> bool:
+        """Start a child that died again (its unfinished work is recovered at start); False once it died
+        `limit` times within `window` seconds, which is a fault to report rather than to loop on."""
+        now = time.monotonic()
+        recent = [t for t in self.restarts.get(name, []) if now - t < window]
+        if len(recent) >= limit:
+            return False
+        self.restarts[name] = [*recent, now]
+        old = self.procs[name]
+        with suppress(ProcessLookupError):
+            os.killpg(old.pid, signal.SIGKILL)  # what is left of its process group (pool children)
+        self.start(name, self.args[name])
+        return True
 
     def stop(self, timeout: float = 30.0) -> None:
         for p in self.procs.values():

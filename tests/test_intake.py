@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+import threading
+import time
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from pipeline import db
 from pipeline.config import Settings
-from pipeline.intake import claim, complete, place_of, recover
-from pipeline.models import DONE, DUPLICATE, QUARANTINED, QUEUED, Intake
+from pipeline.errors import PipelineError
+from pipeline.intake import claim, complete, known_units, place_of, quarantine, recover
+from pipeline.models import CLAIMED, DONE, DUPLICATE, QUARANTINED, QUEUED, Intake
 from pipeline.watch import InboxWatcher, ignored, opens_as_claimed
 from schemas.tasks import IngestJob
 from tests.helpers import text_page
@@ -59,6 +65,9 @@ def test_claim_spools_records_and_queues_once(settings: Settings) -> None:
     complete(job.sha256, settings, document_id=None)  # type: ignore[arg-type]
     assert not Path(job.path).exists() and not list(settings.spool.iterdir())
     assert rows(settings)[0].state == DONE
+    # The clerk finds the file under done/<today>/.
+    (done,) = settings.done.glob("*/scan 1.png")
+    assert done.parent.name == date.today().isoformat()
 
 
 def test_same_content_twice_is_one_job_and_one_duplicate(settings: Settings) -> None:
@@ -71,6 +80,18 @@ def test_same_content_twice_is_one_job_and_one_duplicate(settings: Settings) -> 
     assert len(queued) == 1
     assert dup.state == DUPLICATE
     assert len(list(settings.spool.glob("*.data"))) == 1
+    # The clerk is told, beside the file, which file it repeats.
+    (note,) = settings.done.glob("*/copy of a.png.trung-lap.txt")
+    assert "a.png" in note.read_text(encoding="utf-8") and note.with_name("copy of a.png").exists()
+
+
+def test_delete_mode_keeps_no_copy(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    s = settings.model_copy(update={"done_mode": "delete"})
+    queued: list[IngestJob] = []
+    claim(drop(s, "H50/ket-qua/a.png"), s, queued.append)
+    complete(queued[0].sha256, s, document_id=None)  # type: ignore[arg-type]
+    assert not list(s.spool.iterdir()) and not [p for p in s.done.rglob("*") if p.is_file()]
 
 
 def test_misplaced_file_goes_to_quarantine_with_a_note_for_the_clerk(settings: Settings) -> None:
@@ -79,10 +100,12 @@ def test_misplaced_file_goes_to_quarantine_with_a_note_for_the_clerk(settings: S
     src = drop(settings, "H50/ho-so-moi/scan.pdf", b"%PDF-1.4 whatever %%EOF")
     row = claim(src, settings, queued.append)
     assert row.state == QUARANTINED and row.error_code == "unknown_role" and not queued
-    note = settings.quarantine / "H50" / "-" / "scan.pdf.loi.txt"
-    moved = settings.quarantine / "H50" / "-" / "scan.pdf"
+    # quarantine/ mirrors the place in the inbox, so the clerk sees unit and folder.
+    note = settings.quarantine / "H50" / "ho-so-moi" / "scan.pdf.loi.txt"
+    moved = settings.quarantine / "H50" / "ho-so-moi" / "scan.pdf"
     assert moved.exists(), list(settings.quarantine.rglob("*"))
     assert "thanh-phan, ket-qua-xu-ly hoặc ket-qua" in note.read_text(encoding="utf-8")
+    assert not list(settings.spool.iterdir())
 
 
 def test_recover_after_crashes_at_every_step(settings: Settings) -> None:
@@ -131,3 +154,96 @@ def test_watcher_waits_for_the_quiet_period(settings: Settings) -> None:
     drop(settings, "H50/ket-qua/a.png")
     assert w.scan_once() == 0 and w.scan_once() == 0  # seen, but not quiet for long enough
     assert not queued
+
+
+def test_moving_a_quarantined_file_back_retries_it(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    queued: list[IngestJob] = []
+    src = drop(settings, "H50/ket-qua/2026/scan.png")
+    first = claim(src, settings, queued.append)
+    quarantine(first.id, settings, PipelineError("worker_crashed", "killed its worker", source=src.name))
+    held = settings.quarantine / "H50/ket-qua/2026/scan.png"
+    note = held.with_name("scan.png.loi.txt")
+    assert held.exists() and "quản trị viên" in note.read_text(encoding="utf-8")
+    held.rename(src)  # the clerk moves it back to where it was
+    again = claim(src, settings, queued.append)
+    assert again.state == QUEUED and len(queued) == 2 and again.tag == "2026"
+    assert not note.exists(), "the old note no longer applies"
+    assert [r.state for r in rows(settings)] == [QUARANTINED, QUEUED]
+
+
+def test_a_late_error_does_not_undo_a_stored_file(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    queued: list[IngestJob] = []
+    row = claim(drop(settings, "H50/ket-qua/a.png"), settings, queued.append)
+    complete(row.sha256, settings, document_id=None)  # type: ignore[arg-type]
+    assert quarantine(row.id, settings, PipelineError("internal_error", "late")).state == DONE
+    assert not list(settings.quarantine.rglob("*.png"))
+
+
+def test_recover_hands_back_files_that_ended_before_a_crash(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    queued: list[IngestJob] = []
+    row = claim(drop(settings, "H50/ket-qua/a.png"), settings, queued.append)
+    with db.session_scope(settings.db_url) as s:  # the row said DONE, then the process died
+        s.get(Intake, row.id).state = DONE  # type: ignore[union-attr]
+    assert recover(settings, queued.append) == 0 and len(queued) == 1
+    assert not list(settings.spool.iterdir()) and list(settings.done.glob("*/a.png"))
+
+
+def test_claims_whose_job_could_not_be_queued_are_queued_later(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    queued: list[IngestJob] = []
+
+    def broker_down(job: IngestJob) -> None:
+        raise ConnectionError("redis is down")
+
+    src = drop(settings, "H50/ket-qua/a.png")
+    with pytest.raises(ConnectionError):
+        claim(src, settings, broker_down)
+    assert rows(settings)[0].state == CLAIMED
+    w = InboxWatcher(settings, queued.append)
+    w.settle(full=False)
+    assert rows(settings)[0].state == QUEUED and len(queued) == 1
+
+
+def test_files_in_unlisted_units_are_quarantined_unless_auto_units(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    assert known_units(settings) is None  # no unit list: any well-formed code is welcome
+    with db.session_scope(settings.db_url) as s:
+        # The unit list's table (owned by `sohoa units`); created here if that feature is not installed.
+        s.execute(text("CREATE TABLE IF NOT EXISTS unit (code VARCHAR(64) PRIMARY KEY, name VARCHAR(255) NOT NULL)"))
+        s.execute(text("INSERT INTO unit (code, name) VALUES ('H50', 'UBND xã Thanh Thạch')"))
+    assert known_units(settings) == {"H50"}
+    queued: list[IngestJob] = []
+    assert claim(drop(settings, "H50/ket-qua/a.png"), settings, queued.append).state == QUEUED
+    row = claim(drop(settings, "H51/ket-qua/b.png"), settings, queued.append)
+    assert row.state == QUARANTINED and row.error_code == "unregistered_unit"
+    auto = settings.model_copy(update={"auto_units": True})
+    assert claim(drop(auto, "H52/ket-qua/c.png"), auto, queued.append).state == QUEUED
+    assert known_units(settings) == {"H50", "H52"}
+
+
+def test_polling_watcher_takes_a_file_copied_under_a_temporary_name(settings: Settings) -> None:
+    db.migrate(settings.db_url)
+    queued: list[IngestJob] = []
+    s = settings.model_copy(update={"force_polling": True, "stable_seconds": 0.2, "poll_seconds": 0.05})
+    w = InboxWatcher(s, queued.append)
+    thread = threading.Thread(target=w.run, daemon=True)
+    thread.start()
+    try:
+        buf = io.BytesIO()
+        text_page(["QUYẾT ĐỊNH"], dpi=100).save(buf, "PNG")
+        tmp = drop(s, "H50/ket-qua/scan.png.part", buf.getvalue())
+        for junk in ("Thumbs.db", ".DS_Store", "~$scan.docx", ".~lock.scan.pdf#", "x.tmp"):
+            drop(s, f"H50/ket-qua/{junk}", b"junk")
+        drop(s, "H50/ket-qua/@eaDir/scan.pdf", b"%PDF-1.4 %%EOF")
+        tmp.rename(tmp.with_name("scan.png"))
+        deadline = time.monotonic() + 10
+        while not queued and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        w.stop()
+        thread.join(5)
+    assert [j.original_name for j in queued] == ["scan.png"]
+    assert len(list((s.inbox / "H50/ket-qua").iterdir())) == 6  # the junk stays where it is, untouched

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
 from kombu import Exchange, Queue
 
 from pipeline.config import get_settings
@@ -55,3 +57,11 @@ app.conf.update(
     task_send_sent_event=True,
     worker_hijack_root_logger=False,
 )
+
+
+@worker_ready.connect
+def _watch_for_orphans(sender: Any = None, **_: Any) -> None:
+    """Tasks of a worker that was killed outright are queued again now, not after the visibility timeout."""
+    from workers.recovery import start_orphan_watch
+
+    start_orphan_watch(app, get_settings().orphan_check_seconds)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import redis
-from celery import Task, chord
-from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy.exc import OperationalError
+from celery import Task
+from celery.exceptions import Reject, SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pipeline import intake
 from pipeline.config import get_settings
 from pipeline.document import Source
 from pipeline.document import finish as finish_document
 from pipeline.errors import PipelineError
-from pipeline.ocr import read_page
+from pipeline.ocr import page_paths, read_page
 from pipeline.pages import Format, plan
 from pipeline.store import ObjectStore, StoreError, open_store
 from schemas.tasks import IngestJob, PageJob, PageResult
@@ -40,11 +43,17 @@ def _redis() -> redis.Redis:
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, StoreError):
         return bool(getattr(exc, "transient", False))
-    return isinstance(exc, OperationalError | redis.ConnectionError | redis.TimeoutError | ConnectionError)
+    # IntegrityError: a concurrent delivery of the same content recorded it first; the retry finds its record.
+    return isinstance(
+        exc, OperationalError | IntegrityError | BrokerError | redis.ConnectionError | redis.TimeoutError
+        | ConnectionError,
+    )
 
 
 def too_many_deliveries(key: str) -> bool:
-    """Count starts of one unit of work; a file that killed its worker repeatedly must stop looping."""
+    """Count starts of one unit of work; a file that killed its worker repeatedly must stop looping.
+
+    Keyed by intake id (not content): a clerk who moves a quarantined file back gets a fresh count."""
     n = int(_redis().incr(f"sohoa:starts:{key}"))
     _redis().expire(f"sohoa:starts:{key}", 7 * 24 * 3600)
     return n > get_settings().max_redeliveries + 1
@@ -57,51 +66,83 @@ def _done(key: str) -> None:
         log.warning("could not clear the start count of %s; it expires in a week", key)
 
 
-def _retry_or_raise(task: Task, exc: BaseException) -> None:
+def _not_a_crash(key: str) -> None:
+    """This start ends in a retry, not a dead worker: it must not count towards quarantine."""
+    try:
+        _redis().decr(f"sohoa:starts:{key}")
+    except redis.RedisError:
+        log.warning("could not adjust the start count of %s", key)
+
+
+def _retry_or_raise(task: Task, exc: BaseException, key: str) -> None:
     if is_transient(exc) and task.request.retries < MAX_RETRIES:
+        _not_a_crash(key)
         delay = min(2 ** task.request.retries, 60)
         log.warning("transient error in %s, retry %d in %ds: %s", task.name, task.request.retries + 1, delay, exc)
-        raise task.retry(exc=exc, countdown=delay)
+        try:
+            raise task.retry(exc=exc, countdown=delay)
+        except Reject as rej:
+            # The retry could not be published (the broker is down). Celery would then drop the message
+            # (requeue=False); keep it instead: requeued, or left unacked for the orphan restore.
+            raise Reject(rej.reason, requeue=True) from exc
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
+def _error_path(workdir: Path, page_no: int) -> Path:
+    return workdir / f"page-{page_no:04d}.error.json"
+
+
+def _page_failed(workdir: Path, page_no: int, code: str, message: str) -> None:
+    path = _error_path(workdir, page_no)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps({"code": code, "message": message}, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _all_read(workdir: Path, n_pages: int) -> bool:
+    return all(page_paths(workdir, k)[0].exists() or _error_path(workdir, k).exists() for k in range(1, n_pages + 1))
+
+
+def _finish_once(j: IngestJob, fmt: Format, n_pages: int) -> None:
+    """Queue `finish` when every page is read. The join is the work dir itself, not a Celery chord:
+    a chord's counter lives in the result backend and is lost or miscounted when Redis restarts or a
+    page task is delivered twice; the files in the work dir say what is really done."""
+    if not _all_read(get_settings().work / j.sha256, n_pages):
+        return
+    hard = 120 + 10 * n_pages
+    # The guard outlives one finish; should that message be lost, a later requeue of the file may try again.
+    if _redis().set(f"sohoa:finishing:{j.intake_id}", 1, nx=True, ex=hard + 60):
+        finish.apply_async(args=[j.model_dump(mode="json"), fmt, n_pages], soft_time_limit=hard / 2, time_limit=hard)
 
 
 @app.task(name="sohoa.ingest", bind=True, max_retries=MAX_RETRIES)
 def ingest(self: Task, job: dict[str, Any]) -> str:
     j = IngestJob.model_validate(job)
     settings = get_settings()
-    key = f"{j.sha256}:plan"
+    key = f"{j.intake_id}:plan"
     try:
+        if not intake.is_pending(settings, j.intake_id):
+            return "already finished"  # a redelivery (worker lost, Redis restarted) after the file ended
         if too_many_deliveries(key):
             raise PipelineError("worker_crashed", "planning the file killed its worker repeatedly", source=j.path)
         src = Path(j.path)
         if not src.exists():
-            log.warning("spool copy of %s is gone; the document was finished elsewhere", j.original_name)
-            return "gone"
+            raise PipelineError("internal_error", "the spool copy is missing", source=j.path)
         doc_plan = plan(src)
         workdir = settings.work / j.sha256
-        text_pages = [
-            read_page(src, doc_plan.fmt, s, workdir).model_dump(mode="json")
-            for s in doc_plan.pages
-            if s.kind == "text"
-        ]
+        for stale in workdir.glob("page-*.error.json"):
+            stale.unlink()  # from an earlier try of the same content (the clerk moved it back): try again
+        for s in doc_plan.pages:
+            if s.kind == "text":
+                read_page(src, doc_plan.fmt, s, workdir)  # cheap; kept in the work dir for finish
         image_pages = [s for s in doc_plan.pages if s.kind == "image"]
         limit = settings.task_soft_limit_per_page
-        finisher = finish.s(j.model_dump(mode="json"), doc_plan.fmt, text_pages).set(
-            soft_time_limit=60 + 5 * len(doc_plan.pages), time_limit=120 + 10 * len(doc_plan.pages)
-        )
-        if image_pages:
-            header = [
-                ocr_page.s(PageJob(job=j, fmt=doc_plan.fmt, page=s).model_dump(mode="json")).set(
-                    soft_time_limit=limit, time_limit=limit * 1.5
-                )
-                for s in image_pages
-            ]
-            chord(header)(finisher)
-        else:
-            finisher.delay([])
+        for s in image_pages:
+            ocr_page.apply_async(
+                args=[PageJob(job=j, fmt=doc_plan.fmt, page=s).model_dump(mode="json"), len(doc_plan.pages)],
+                soft_time_limit=limit, time_limit=limit * 1.5,
+            )
+        _finish_once(j, doc_plan.fmt, len(doc_plan.pages))  # nothing to OCR, or every page read before
         _done(key)
         return f"{len(image_pages)} pages to OCR"
     except PipelineError as e:
@@ -109,7 +150,7 @@ def ingest(self: Task, job: dict[str, Any]) -> str:
         intake.quarantine(j.intake_id, settings, e)
         return e.code
     except Exception as e:
-        _retry_or_raise(self, e)
+        _retry_or_raise(self, e, key)
         log.exception("ingest of %s failed", j.original_name)
         _done(key)
         intake.quarantine(j.intake_id, settings, PipelineError("internal_error", repr(e), source=j.original_name))
@@ -117,46 +158,48 @@ def ingest(self: Task, job: dict[str, Any]) -> str:
 
 
 @app.task(name="sohoa.ocr_page", bind=True, max_retries=MAX_RETRIES)
-def ocr_page(self: Task, page_job: dict[str, Any]) -> dict[str, Any]:
+def ocr_page(self: Task, page_job: dict[str, Any], n_pages: int) -> str:
     pj = PageJob.model_validate(page_job)
     settings = get_settings()
-    key = f"{pj.job.sha256}:{pj.page.page_no}"
+    page_no = pj.page.page_no
+    workdir = settings.work / pj.job.sha256
+    key = f"{pj.job.intake_id}:{page_no}"
     try:
         if too_many_deliveries(key):
-            return _error("worker_crashed", f"page {pj.page.page_no} killed its worker repeatedly")
-        result = read_page(
-            Path(pj.job.path), pj.fmt, pj.page, settings.work / pj.job.sha256,
-            lang=settings.ocr_lang, timeout=settings.task_soft_limit_per_page,
-        )
+            _page_failed(workdir, page_no, "worker_crashed", f"page {page_no} killed its worker repeatedly")
+        else:
+            try:
+                read_page(
+                    Path(pj.job.path), pj.fmt, pj.page, workdir,
+                    lang=settings.ocr_lang, timeout=settings.task_soft_limit_per_page,
+                )
+            except PipelineError as e:
+                _page_failed(workdir, page_no, e.code, e.message)
+            except SoftTimeLimitExceeded:
+                _page_failed(workdir, page_no, "ocr_failed", f"page {page_no} took longer than the time limit")
+        _finish_once(pj.job, pj.fmt, n_pages)
         _done(key)
-        return result.model_dump(mode="json")
-    except PipelineError as e:
-        _done(key)
-        return _error(e.code, e.message)
-    except SoftTimeLimitExceeded:
-        _done(key)
-        return _error("ocr_failed", f"page {pj.page.page_no} took longer than the time limit")
+        return f"page {page_no}"
     except Exception as e:
-        _retry_or_raise(self, e)
-        log.exception("OCR of %s page %d failed", pj.job.original_name, pj.page.page_no)
+        _retry_or_raise(self, e, key)
+        log.exception("OCR of %s page %d failed", pj.job.original_name, page_no)
+        _page_failed(workdir, page_no, "internal_error", repr(e))
         _done(key)
-        return _error("internal_error", repr(e))
+        _finish_once(pj.job, pj.fmt, n_pages)
+        return "internal_error"
 
 
 @app.task(name="sohoa.finish", bind=True, max_retries=MAX_RETRIES)
-def finish(
-    self: Task, ocr_results: list[dict[str, Any]], job: dict[str, Any], fmt: Format, text_pages: list[dict[str, Any]]
-) -> str:
+def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
     j = IngestJob.model_validate(job)
     settings = get_settings()
-    key = f"{j.sha256}:finish"
+    key = f"{j.intake_id}:finish"
     try:
-        errors = [r["error"] for r in ocr_results if "error" in r]
-        if errors:
-            raise PipelineError(errors[0]["code"], errors[0]["message"], source=j.original_name)
+        if not intake.is_pending(settings, j.intake_id):
+            return "already finished"
         if too_many_deliveries(key):
             raise PipelineError("worker_crashed", "finishing the document killed its worker repeatedly")
-        pages = [PageResult.model_validate(r) for r in [*ocr_results, *text_pages]]
+        pages = _all_pages(Path(j.path), fmt, n_pages, settings.work / j.sha256)
         source = Source(Path(j.path), j.sha256, j.original_name, j.unit, j.role, j.received_at)
         record = finish_document(source, fmt, pages, settings, store())
         intake.complete(j.sha256, settings, record.doc_id)
@@ -167,11 +210,31 @@ def finish(
         intake.quarantine(j.intake_id, settings, e)
         return e.code
     except Exception as e:
-        _retry_or_raise(self, e)
+        _retry_or_raise(self, e, key)
         log.exception("finishing %s failed", j.original_name)
         _done(key)
         intake.quarantine(j.intake_id, settings, PipelineError("internal_error", repr(e), source=j.original_name))
         return "internal_error"
+
+
+def _all_pages(src: Path, fmt: Format, n_pages: int, workdir: Path) -> list[PageResult]:
+    """Every page's result from the work dir; a page's error stops the document with that error. A page
+    missing from the work dir (it was cleaned meanwhile) is read again here."""
+    pages: list[PageResult] = []
+    specs = None
+    for k in range(1, n_pages + 1):
+        err = _error_path(workdir, k)
+        if err.exists():
+            e = json.loads(err.read_text(encoding="utf-8"))
+            raise PipelineError(e["code"], e["message"], source=str(src))
+        json_path = page_paths(workdir, k)[0]
+        if json_path.exists():
+            pages.append(PageResult.model_validate_json(json_path.read_text(encoding="utf-8")))
+            continue
+        log.warning("%s: page %d is not in the work dir; reading it again", src, k)
+        specs = specs or {s.page_no: s for s in plan(src).pages}
+        pages.append(read_page(src, fmt, specs[k], workdir, lang=get_settings().ocr_lang))
+    return pages
 
 
 def enqueue(job: IngestJob) -> None:
