@@ -13,6 +13,7 @@ demo: setup
 
 test: setup
 	@$(VENV)/ruff check .
+	@$(VENV)/mypy
 	@$(VENV)/python -m schemas.export --check
 	@$(VENV)/python -m pytest -q -ra tests
 

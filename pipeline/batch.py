@@ -14,6 +14,7 @@ from pathlib import Path
 from pipeline import db
 from pipeline.config import Settings
 from pipeline.document import Source, finish
+from pipeline.dossiers import link_same_content
 from pipeline.errors import PipelineError
 from pipeline.identity import sha256_file
 from pipeline.intake import record_direct
@@ -74,6 +75,7 @@ def _start(
         if earlier is not None:
             item.done = earlier.model_copy(update={"source": str(path), "duplicate_of": earlier.doc_id})
             record_direct(settings, path, sha, unit=unit, role=role, document_id=earlier.doc_id, duplicate=True)
+            link_same_content(settings.db_url, sha, path, path.name, role)  # dropped for another dossier: reuse
             return item
         item.source = Source(path, sha, path.name, unit, role, datetime.now(UTC))
         doc_plan = plan(path)

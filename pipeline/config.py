@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,9 +36,23 @@ class Settings(BaseSettings):
     stable_seconds: float = 2.0
     poll_seconds: float = 1.0
     rescan_seconds: float = 300.0
+    # Network shares (SMB/NFS) send no inotify events: 1 makes the watcher poll every poll_seconds.
+    force_polling: bool = False
+    # What becomes of a digitised file: `move` keeps it for the clerk in done/<yyyy-mm-dd>/, `delete` drops it.
+    done_mode: Literal["move", "delete"] = "move"
+    # 1: a well-formed unit code not in the unit table is added to it on first sight instead of quarantined.
+    auto_units: bool = False
     review_threshold: float = 0.6
+    # Score thresholds of the Decision 766 indicators (default 1.0 each), e.g. '{"so_hoa_ho_so": 0.8}'.
+    metric_thresholds: dict[str, float] = Field(default_factory=dict)
     task_soft_limit_per_page: float = 120.0
     max_redeliveries: int = 2
+    # How often a worker looks for tasks held by a worker that died (SIGKILL, power loss) and queues
+    # them again; without it they would wait for the broker's visibility timeout (hours).
+    orphan_check_seconds: float = 30.0
+    # Last resort for a job lost on the way (a broker that lost data): a file queued this long ago whose
+    # work dir has not changed since is queued again. Tasks are idempotent, so a wrong guess costs work.
+    stall_seconds: float = 1800.0
 
     web_host: str = "127.0.0.1"
     web_port: int = 8640
@@ -61,6 +76,10 @@ class Settings(BaseSettings):
     @property
     def quarantine(self) -> Path:
         return self.data / "quarantine"
+
+    @property
+    def done(self) -> Path:
+        return self.data / "done"
 
     @property
     def objects(self) -> Path:

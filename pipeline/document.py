@@ -14,10 +14,12 @@ from pathlib import Path
 
 from pipeline import db
 from pipeline.assemble import searchable_pdf
-from pipeline.classify import classify, role_mismatch
+from pipeline.classify import role_mismatch
 from pipeline.config import Settings
+from pipeline.dossiers import apply_sidecar, link_same_content, remember, reuse_of
 from pipeline.extract import extract
 from pipeline.identity import doc_id_for
+from pipeline.learned import classify_document
 from pipeline.ocr import read_page
 from pipeline.pages import Format, plan
 from pipeline.record import load_record, save_document
@@ -72,15 +74,18 @@ def finish(
     with db.session_scope(settings.db_url) as session:
         done = load_record(session, source.sha256)
     if done is not None:
+        # The same content finished first under another file: this one's dossier may reuse that copy.
+        link_same_content(settings.db_url, source.sha256, source.path, source.name, source.role)
         return done
     pages = sorted(results, key=lambda r: r.page_no)
     workdir = settings.work / source.sha256
     workdir.mkdir(parents=True, exist_ok=True)
     text = "\f".join(p.text for p in pages)
-    cls = classify(text)
-    fields = extract(text, cls.doc_type, page_count=len(pages))
+    cls = classify_document(text, settings.data)  # the learned model in force, the rules without one
+    fields = extract(text, cls.doc_type, page_count=len(pages), pages=pages)
     metadata = {k: f.value for k, f in fields.items()}
     confidence = {k: round(f.confidence, 3) for k, f in fields.items()}
+    apply_sidecar(source.path, metadata, confidence)  # trusted after the text, before the file name
     if "ma_ho_so" not in metadata and (code := dossier_from_name(source.name)):
         metadata["ma_ho_so"], confidence["ma_ho_so"] = code, 0.9
     ocr_pages = [p for p in pages if p.source in ("ocr", "empty")]
@@ -112,6 +117,9 @@ def finish(
         ),
         outputs=[prefix + "original" + EXTENSIONS[fmt], prefix + "searchable.pdf", prefix + "record.json"],
     )
+    if (earlier := reuse_of(settings.db_url, record)) is not None:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return earlier  # a new scan of a paper digitised for an earlier dossier: linked, not stored again
     searchable = searchable_pdf(source.path, fmt, pages, workdir / "searchable.pdf")
     tags = {"doc_type": cls.doc_type, "role": source.role or ""}  # the store adds the sha256 itself
     store.put_file(record.outputs[0], source.path, content_type=CONTENT_TYPES[fmt], metadata=tags)
@@ -120,6 +128,7 @@ def finish(
     store.put_bytes(record.outputs[2], body, content_type="application/json", metadata=tags)
     with db.session_scope(settings.db_url) as session:
         save_document(session, record, pages, prefix)
+        remember(session, record)
     shutil.rmtree(workdir, ignore_errors=True)
     return record
 

@@ -41,6 +41,10 @@ class Intake(Base):
     role: Mapped[str | None] = mapped_column(String(32))
     tag: Mapped[str | None] = mapped_column(String(255))
     original_name: Mapped[str] = mapped_column(String(1024))
+    # Where the clerk dropped it, relative to the inbox: quarantine mirrors it so moving back retries (0004).
+    inbox_path: Mapped[str | None] = mapped_column(String(2048))
+    # When its job was last queued: a file queued long ago with no work seen since is queued again (0004).
+    queued_at: Mapped[datetime | None] = mapped_column()
     size: Mapped[int] = mapped_column(Integer)
     spool_path: Mapped[str | None] = mapped_column(String(2048))
     state: Mapped[str] = mapped_column(String(16), index=True, default=CLAIMED)
@@ -104,3 +108,108 @@ class Page(Base):
     colour: Mapped[str | None] = mapped_column(String(16))
     compliant: Mapped[bool | None] = mapped_column(Boolean)
     rotated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- dossiers, the register, units and reuse (issue 6) ---------------------------------------------
+# Kept in a section of its own; the schema comes from migration 0002.
+from datetime import date  # noqa: E402
+
+from sqlalchemy import Date, Index  # noqa: E402
+
+
+class Unit(Base):
+    """A unit of the administrative tree (province, commune, their offices). Any depth: since 2025 a
+    province's communes hang directly under it, and nothing here assumes a district level."""
+
+    __tablename__ = "unit"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    parent_code: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class Procedure(Base):
+    """An administrative procedure (TTHC) and whether it hands back a paper result."""
+
+    __tablename__ = "procedure"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(1024), default="")
+    paper_result: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RegisterEntry(Base):
+    """One dossier of the one-stop-shop register: the denominators of the digitisation metrics."""
+
+    __tablename__ = "register_entry"
+    __table_args__ = (Index("ix_register_entry_received_unit", "received_on", "unit"),)
+
+    ma_ho_so: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ma_thu_tuc: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(64), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(String(64))
+    # None: the register does not say; the procedures list decides (and, failing that, "yes").
+    paper_result: Mapped[bool | None] = mapped_column(Boolean)
+    reused: Mapped[bool] = mapped_column(Boolean, default=False)
+    ket_noi_kho: Mapped[bool] = mapped_column(Boolean, default=False)
+    du_lieu_dan_cu: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_file: Mapped[str | None] = mapped_column(String(1024))
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+LINK_VIA = ("sha256", "so_ky_hieu")
+
+
+class DossierLink(Base):
+    """A component of dossier `ma_ho_so` stored as another document (`document_id`): a file with the
+    content of one already digitised, or a new scan of a paper already digitised (same type, number
+    and identifier). The dossier is linked to that copy instead of storing it again; when the copy
+    belongs to an earlier dossier, the component counts as reused. No foreign key on the document: a
+    same-content file may arrive while its first copy is still being processed, and the id follows
+    from the content hash anyway."""
+
+    __tablename__ = "dossier_link"
+
+    ma_ho_so: Mapped[str] = mapped_column(String(64), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    role: Mapped[str | None] = mapped_column(String(32))
+    via: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(1024))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReuseKey(Base):
+    """`doc_type|so_ky_hieu|so_dinh_danh` of a digitised document: a new scan of the same paper
+    (different bytes, same document) is recognised by it. First copy wins."""
+
+    __tablename__ = "reuse_key"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(36))
+
+# Declared here (created by migration 0002) so the metadata matches the schema: the per-dossier probes
+# of the report and the period selection of the quality rates.
+Index("ix_document_dossier_role_created", Document.ma_ho_so, Document.role, Document.created_at)
+Index("ix_document_created_unit", Document.created_at, Document.unit, Document.id)
+Index("ix_page_document_compliant", Page.document_id, Page.compliant)
+
+
+# --- review corrections (issue 5; migration 0003) ---------------------------------------------------
+class Correction(Base):
+    """One value a person set on a document in review: the class (`field` = "doc_type") or a
+    metadata key. Kept forever: it is the audit trail and the training data of `sohoa train`. A
+    confirmation (old value = new value) is stored too: it is a label as good as a change."""
+
+    __tablename__ = "correction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -20,6 +20,17 @@ from pipeline import db
 from pipeline.config import ROLE_FOLDERS, ROLES, Settings, get_settings
 
 app = typer.Typer(help="sohoa: digitise Vietnamese administrative dossiers.", no_args_is_help=True)
+from sohoa.commands import review as _review  # noqa: E402
+
+app.add_typer(_review.app, name="review")
+app.command("train")(_review.train)
+from sohoa.commands import register as _register  # noqa: E402
+from sohoa.commands.report import report as _report  # noqa: E402
+
+app.command("import-register")(_register.import_register_cmd)
+app.add_typer(_register.procedures_app, name="procedures")
+app.add_typer(_register.units_app, name="units")
+app.command("report")(_report)
 log = logging.getLogger("sohoa")
 
 
@@ -172,6 +183,9 @@ def worker(
     os.environ["OMP_THREAD_LIMIT"] = "1"
     settings = get_settings()
     _ready(settings)
+    # The pool forks after this: a pooled database connection inherited by several children would be
+    # one socket spoken to by many processes (PostgreSQL: "unexpected result ... from command 'BEGIN'").
+    db.engine_for(settings.db_url).dispose()
     from workers.app import app as celery_app
 
     n = concurrency or settings.workers
@@ -274,8 +288,10 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
             if dead := sup.dead():
                 for name in dead:
                     log.error("%s stopped unexpectedly; the end of its log:\n%s", name, sup.tail(name))
-                code = 1
-                break
+                if not all(sup.restart(name) for name in dead):
+                    log.error("%s keeps stopping; giving up", ", ".join(dead))
+                    code = 1
+                    break
             if exit_when_idle:
                 idle_checks = idle_checks + 1 if _idle(settings) else 0
                 if idle_checks >= 3:
