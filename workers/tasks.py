@@ -87,6 +87,18 @@ def _retry_or_raise(task: Task, exc: BaseException, key: str) -> None:
             raise Reject(rej.reason, requeue=True) from exc
 
 
+def _give_up(task: Task, exc: Exception, key: str, job: IngestJob, stage: str) -> str:
+    """A file-level failure: retried first when transient, else quarantined with its reason.
+    Called from an `except` block, so the traceback of an unexpected error is logged."""
+    if not isinstance(exc, PipelineError):
+        _retry_or_raise(task, exc, key)
+        log.exception("%s of %s failed", stage, job.original_name)
+        exc = PipelineError("internal_error", repr(exc), source=job.original_name)
+    _done(key)
+    intake.quarantine(job.intake_id, get_settings(), exc)
+    return exc.code
+
+
 def _error_path(workdir: Path, page_no: int) -> Path:
     return workdir / f"page-{page_no:04d}.error.json"
 
@@ -145,16 +157,8 @@ def ingest(self: Task, job: dict[str, Any]) -> str:
         _finish_once(j, doc_plan.fmt, len(doc_plan.pages))  # nothing to OCR, or every page read before
         _done(key)
         return f"{len(image_pages)} pages to OCR"
-    except PipelineError as e:
-        _done(key)
-        intake.quarantine(j.intake_id, settings, e)
-        return e.code
     except Exception as e:
-        _retry_or_raise(self, e, key)
-        log.exception("ingest of %s failed", j.original_name)
-        _done(key)
-        intake.quarantine(j.intake_id, settings, PipelineError("internal_error", repr(e), source=j.original_name))
-        return "internal_error"
+        return _give_up(self, e, key, j, "ingest")
 
 
 @app.task(name="sohoa.ocr_page", bind=True, max_retries=MAX_RETRIES)
@@ -205,16 +209,8 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
         intake.complete(j.sha256, settings, record.doc_id)
         _done(key)
         return record.doc_id
-    except PipelineError as e:
-        _done(key)
-        intake.quarantine(j.intake_id, settings, e)
-        return e.code
     except Exception as e:
-        _retry_or_raise(self, e, key)
-        log.exception("finishing %s failed", j.original_name)
-        _done(key)
-        intake.quarantine(j.intake_id, settings, PipelineError("internal_error", repr(e), source=j.original_name))
-        return "internal_error"
+        return _give_up(self, e, key, j, "finishing")
 
 
 def _all_pages(src: Path, fmt: Format, n_pages: int, workdir: Path) -> list[PageResult]:
