@@ -175,8 +175,12 @@ def main() -> int:
         deadline = time.monotonic() + args.timeout
         while True:
             with db.session_scope(settings.db_url) as s:
-                rows = [(r.inbox_path, r.finished_at) for r in s.query(Intake).filter(Intake.finished_at.is_not(None))]
-            if len(rows) >= len(inputs) or time.monotonic() > deadline or run.poll() is not None:
+                every = [(r.inbox_path, r.finished_at) for r in s.query(Intake)]
+            rows = [(p, f) for p, f in every if f is not None]
+            # Done when every dropped path has ended and no row is still pending: counting rows alone
+            # would stop early if one path ever got two rows.
+            ended = {p for p, _ in rows} >= set(inputs) and len(rows) == len(every)
+            if ended or time.monotonic() > deadline or run.poll() is not None:
                 if run.poll() is not None:
                     print(f"sohoa run exited with {run.returncode}; see {work / 'run.log'}", flush=True)
                 break
@@ -202,6 +206,12 @@ def main() -> int:
     print(f"lost         {len(r.lost)}   double {len(r.double)}   other problems {len(r.problems)}")
     for line in (r.lost + r.double + r.problems)[:10]:
         print("   ", line)
+    per_path: dict[str, int] = {}
+    for p, _ in every:
+        per_path[p] = per_path.get(p, 0) + 1
+    for p, n in sorted(per_path.items()):
+        if n > 1:
+            print(f"    {p}: {n} intake rows")
     print(f"drop→stored  p50 {q[49]:.1f} s   p95 {q[94]:.1f} s   max {lat[-1] if lat else float('nan'):.1f} s")
     print("peak RSS     " + ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in sorted(sampler.peak.items())))
     if args.keep:
