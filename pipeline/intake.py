@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import Session
 
 from pipeline import db
 from pipeline.config import ROLE_FOLDERS, Settings
@@ -232,6 +233,19 @@ def _get(settings: Settings, intake_id: int) -> Intake:
     return row
 
 
+def _end(s: Session, intake_id: int, state: str, **values: object) -> bool:
+    """Move a pending row to a final state, only if it is still pending, in one statement.
+
+    Watcher and workers race to end a row (a fast worker may store a file before the watcher has
+    recorded it as queued); a read-then-write would let the later writer undo the earlier end."""
+    done = s.execute(
+        update(Intake)
+        .where(Intake.id == intake_id, Intake.state.in_(PENDING))
+        .values(state=state, finished_at=datetime.now(UTC), **values)
+    )
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
 def is_pending(settings: Settings, intake_id: int) -> bool:
     """Still to be digitised (a task redelivered after the file ended has nothing to do)."""
     with db.session_scope(settings.db_url) as s:
@@ -256,68 +270,52 @@ def route(intake_id: int, settings: Settings, enqueue: Enqueue) -> Intake:
             .order_by(Intake.id)
             .limit(1)
         )
+        s.expunge(fresh)
         if existing is not None or (first is not None and first < fresh.id):
             # Same content as a stored document, or as an earlier file still being processed: link, don't redo.
-            fresh.state = DUPLICATE
-            fresh.document_id = existing
-            fresh.finished_at = datetime.now(UTC)
-        s.flush()
-        s.expunge(fresh)
-    row = fresh
+            _end(s, intake_id, DUPLICATE, document_id=existing)
+    row = _get(settings, intake_id)
     if row.state == DUPLICATE:
         log.info("duplicate: %s has the content of document %s", row.original_name, doc_id_for(row.sha256))
         if row.spool_path:  # dropped for another dossier: that dossier reuses the stored copy
             link_same_content(settings.db_url, row.sha256, Path(row.spool_path), row.original_name, row.role)
         hand_back(settings, row)  # only once the row saying so is committed
         return row
+    if row.state not in PENDING:
+        return row  # ended meanwhile (a worker finished an earlier delivery of it)
     enqueue(job_for(row))
     with db.session_scope(settings.db_url) as s:
-        fresh = s.get(Intake, intake_id)
-        assert fresh is not None
-        if fresh.state == CLAIMED:
-            fresh.state = QUEUED
-        if fresh.state == QUEUED:
-            fresh.queued_at = datetime.now(UTC)
-            fresh.attempts = (fresh.attempts or 0) + 1
-        s.flush()
-        s.expunge(fresh)
-    return fresh
+        # Compare-and-set in one statement: a fast worker may already have finished the file between
+        # the enqueue and this update, and a read-then-write here would put DONE back to QUEUED.
+        s.execute(
+            update(Intake)
+            .where(Intake.id == intake_id, Intake.state.in_(PENDING))
+            .values(state=QUEUED, queued_at=datetime.now(UTC), attempts=func.coalesce(Intake.attempts, 0) + 1)
+        )
+    return _get(settings, intake_id)
 
 
 def complete(sha256: str, settings: Settings, document_id: str) -> None:
     """The document is stored and verified: finish every intake of this content, hand the files back."""
-    finished = []
     with db.session_scope(settings.db_url) as s:
-        for row in s.scalars(select(Intake).where(Intake.sha256 == sha256, Intake.state.in_(PENDING))):
-            row.state = DONE
-            row.document_id = document_id
-            row.finished_at = datetime.now(UTC)
-            finished.append(row)
-        for dup in s.scalars(
-            select(Intake).where(Intake.sha256 == sha256, Intake.state == DUPLICATE, Intake.document_id.is_(None))
-        ):
-            dup.document_id = document_id
-        s.flush()
-        for row in finished:
-            s.expunge(row)
-    for row in finished:
-        hand_back(settings, row)
+        pending = list(s.scalars(select(Intake.id).where(Intake.sha256 == sha256, Intake.state.in_(PENDING))))
+        ended = [i for i in pending if _end(s, i, DONE, document_id=document_id)]
+        s.execute(
+            update(Intake)
+            .where(Intake.sha256 == sha256, Intake.state == DUPLICATE, Intake.document_id.is_(None))
+            .values(document_id=document_id)
+        )
+    for intake_id in ended:
+        hand_back(settings, _get(settings, intake_id))
 
 
 def quarantine(intake_id: int, settings: Settings, error: PipelineError) -> Intake:
     """Record why the file cannot be digitised, then move it to quarantine with a note the clerk can
     read. A file that already ended (stored by a concurrent delivery, say) is left as it is."""
     with db.session_scope(settings.db_url) as s:
-        row = s.get(Intake, intake_id)
-        assert row is not None, intake_id
-        if row.state in PENDING:
-            row.state = QUARANTINED
-            row.error_code = error.code
-            row.error_message = error.message
-            row.finished_at = datetime.now(UTC)
-        s.flush()
-        s.expunge(row)
-    if row.state != QUARANTINED:
+        ended = _end(s, intake_id, QUARANTINED, error_code=error.code, error_message=error.message)
+    row = _get(settings, intake_id)
+    if not ended:
         return row
     log.warning("quarantined %s: %s (%s)", row.inbox_path or row.original_name, error.message, error.code)
     hand_back(settings, row)

@@ -247,3 +247,32 @@ def test_polling_watcher_takes_a_file_copied_under_a_temporary_name(settings: Se
         thread.join(5)
     assert [j.original_name for j in queued] == ["scan.png"]
     assert len(list((s.inbox / "H50/ket-qua").iterdir())) == 6  # the junk stays where it is, untouched
+
+
+def test_a_worker_finishing_before_the_watcher_marks_the_file_queued_is_not_undone(settings: Settings) -> None:
+    """The race the 2000-file soak found: the job is queued, a worker stores the file at once, and the
+    watcher records 'queued' after reading the row but before writing it. The file must stay done."""
+    from sqlalchemy import event
+
+    db.migrate(settings.db_url)
+    src = drop(settings, "H50/ket-qua/fast.png")
+    state = {"armed": False, "fired": False, "sha": ""}
+
+    def enqueue(job: IngestJob) -> None:
+        state["armed"], state["sha"] = True, job.sha256
+
+    def worker_finishes_now(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        # The watcher's first read of the intake row after queuing: the worker commits 'done' right then.
+        if state["armed"] and not state["fired"] and statement.lstrip().upper().startswith("SELECT") \
+                and "FROM intake" in statement:
+            state["fired"] = True
+            complete(str(state["sha"]), settings, document_id=None)  # type: ignore[arg-type]
+
+    engine = db.engine_for(settings.db_url)
+    event.listen(engine, "after_cursor_execute", worker_finishes_now)
+    try:
+        claim(src, settings, enqueue)
+    finally:
+        event.remove(engine, "after_cursor_execute", worker_finishes_now)
+    assert state["fired"]
+    assert [r.state for r in rows(settings)] == [DONE]
