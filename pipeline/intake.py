@@ -295,8 +295,9 @@ def route(intake_id: int, settings: Settings, enqueue: Enqueue) -> Intake:
     return _get(settings, intake_id)
 
 
-def complete(sha256: str, settings: Settings, document_id: str) -> None:
-    """The document is stored and verified: finish every intake of this content, hand the files back."""
+def complete(sha256: str, settings: Settings, document_id: str) -> int:
+    """The document is stored and verified: finish every intake of this content, hand the files back.
+    Returns how many intakes this call ended (0 when a concurrent delivery ended them first)."""
     with db.session_scope(settings.db_url) as s:
         pending = list(s.scalars(select(Intake.id).where(Intake.sha256 == sha256, Intake.state.in_(PENDING))))
         ended = [i for i in pending if _end(s, i, DONE, document_id=document_id)]
@@ -307,6 +308,7 @@ def complete(sha256: str, settings: Settings, document_id: str) -> None:
         )
     for intake_id in ended:
         hand_back(settings, _get(settings, intake_id))
+    return len(ended)
 
 
 def quarantine(intake_id: int, settings: Settings, error: PipelineError) -> Intake:

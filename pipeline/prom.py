@@ -1,16 +1,16 @@
-"""Prometheus metrics read from the database (and the broker's queues) at scrape time, so every web
-process reports the same numbers and nothing is kept in memory between scrapes."""
+"""Prometheus metrics read at scrape time from the database and from Redis (queues, stage durations),
+so every web process reports the same numbers and nothing is kept in memory between scrapes."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 from sqlalchemy import func, select
 
-from pipeline import db
+from pipeline import db, stagestats
 from pipeline.config import Settings
 from pipeline.metrics import RESULT_ROLE, _i
 from pipeline.models import Document, DossierLink, Intake, Page
@@ -23,7 +23,7 @@ class SohoaCollector(Collector):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily | HistogramMetricFamily]:
         url = self.settings.db_url
         docs = CounterMetricFamily("sohoa_documents", "Documents digitised", labels=["unit", "role"])
         pages = CounterMetricFamily("sohoa_pages", "Pages digitised", labels=["unit", "source"])
@@ -76,30 +76,32 @@ class SohoaCollector(Collector):
                 reused.add_metric([via], n)
             review.add_metric([], s.scalar(select(func.count()).where(Document.review.is_(True))) or 0)
         yield from (docs, pages, intake, failures, dossiers, reused, review)
-        depth = self._queue_depths()
-        if depth is not None:
-            g = GaugeMetricFamily("sohoa_queue_depth", "Tasks waiting in the broker", labels=["queue"])
-            for q, n in depth.items():
-                g.add_metric([q], n)
-            yield g
+        yield from self._from_redis()
 
-    def _queue_depths(self) -> dict[str, int] | None:
-        """Lengths of the Redis lists behind the Celery queues (and their priority sub-lists)."""
+    def _from_redis(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily]:
+        """Queue depths (the Redis lists behind the Celery queues and their priority sub-lists) and the
+        stage durations the workers add up in Redis."""
         if not self.settings.redis_url:
-            return None
+            return
         import redis
 
         try:
             r = redis.Redis.from_url(self.settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
-            out = {}
+            depth = GaugeMetricFamily("sohoa_queue_depth", "Tasks waiting in the broker", labels=["queue"])
             for q in QUEUES:
                 # kombu keeps priorities in lists named `<queue>\x06\x16<n>` beside the plain one
                 keys = [q, *(k.decode() for k in r.scan_iter(match=f"{q}\x06\x16*", count=100))]
-                out[q] = sum(int(r.llen(k)) for k in keys)
-            return out
+                depth.add_metric([q], sum(int(r.llen(k)) for k in keys))
+            stages = HistogramMetricFamily(
+                "sohoa_stage_seconds", "Duration of each pipeline stage, from the workers", labels=["stage"]
+            )
+            for h in stagestats.read(r):
+                stages.add_metric([h.stage], h.buckets, h.total)
         except redis.RedisError as e:
-            log.warning("queue depths unavailable: %s", e)
-            return None
+            log.warning("queue depths and stage durations unavailable: %s", e)
+            return
+        yield depth
+        yield stages
 
 
 def registry_for(settings: Settings) -> CollectorRegistry:

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
-from pipeline import db
+from pipeline import db, stagestats
 from pipeline.config import Settings
 from pipeline.identity import sha256_file
 from pipeline.models import DONE, DUPLICATE, QUARANTINED, Document, Intake, Page
@@ -132,6 +133,7 @@ def test_dropped_files_are_stored_and_recorded_once(
         states = dict(s.execute(select(Intake.original_name, Intake.state)).all())
         docs = list(s.scalars(select(Document)))
         n_pages = s.scalar(select(func.count()).select_from(Page))
+        n_ocr_pages = s.scalar(select(func.count()).where(Page.source.in_(("ocr", "empty")))) or 0
         quarantined = s.scalar(select(Intake).where(Intake.state == QUARANTINED))
         assert quarantined is not None
         q_code = quarantined.error_code
@@ -149,3 +151,8 @@ def test_dropped_files_are_stored_and_recorded_once(
         assert store.stat(d.outputs[0]).sha256 == d.sha256  # type: ignore[union-attr]
     assert not list(settings.spool.glob("*.data")), "the spool is released once objects are verified"
     assert not list(settings.inbox.rglob("*.pdf")) and not list(settings.inbox.rglob("*.jpg"))
+    # The workers timed their stages in Redis, where /metrics reads them.
+    timings = {h.stage: h for h in stagestats.read(redis.Redis.from_url(redis_server.url))}
+    assert timings["ocr"].count >= n_ocr_pages > 0
+    assert timings["plan"].count >= len(labels) and timings["finish"].count >= len(labels)
+    assert timings["total"].count >= len(labels) and timings["total"].total > timings["finish"].total / 2

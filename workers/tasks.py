@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from pipeline import intake
+from pipeline import intake, stagestats
 from pipeline.config import get_settings
 from pipeline.document import Source
 from pipeline.document import finish as finish_document
@@ -99,6 +100,10 @@ def _give_up(task: Task, exc: Exception, key: str, job: IngestJob, stage: str) -
     return exc.code
 
 
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
 def _error_path(workdir: Path, page_no: int) -> Path:
     return workdir / f"page-{page_no:04d}.error.json"
 
@@ -140,13 +145,14 @@ def ingest(self: Task, job: dict[str, Any]) -> str:
         src = Path(j.path)
         if not src.exists():
             raise PipelineError("internal_error", "the spool copy is missing", source=j.path)
-        doc_plan = plan(src)
         workdir = settings.work / j.sha256
-        for stale in workdir.glob("page-*.error.json"):
-            stale.unlink()  # from an earlier try of the same content (the clerk moved it back): try again
-        for s in doc_plan.pages:
-            if s.kind == "text":
-                read_page(src, doc_plan.fmt, s, workdir)  # cheap; kept in the work dir for finish
+        with stagestats.timed(_redis(), "plan"):
+            doc_plan = plan(src)
+            for stale in workdir.glob("page-*.error.json"):
+                stale.unlink()  # from an earlier try of the same content (the clerk moved it back): try again
+            for s in doc_plan.pages:
+                if s.kind == "text":
+                    read_page(src, doc_plan.fmt, s, workdir)  # cheap; kept in the work dir for finish
         image_pages = [s for s in doc_plan.pages if s.kind == "image"]
         limit = settings.task_soft_limit_per_page
         for s in image_pages:
@@ -173,10 +179,11 @@ def ocr_page(self: Task, page_job: dict[str, Any], n_pages: int) -> str:
             _page_failed(workdir, page_no, "worker_crashed", f"page {page_no} killed its worker repeatedly")
         else:
             try:
-                read_page(
-                    Path(pj.job.path), pj.fmt, pj.page, workdir,
-                    lang=settings.ocr_lang, timeout=settings.task_soft_limit_per_page,
-                )
+                with stagestats.timed(_redis(), "ocr"):
+                    read_page(
+                        Path(pj.job.path), pj.fmt, pj.page, workdir,
+                        lang=settings.ocr_lang, timeout=settings.task_soft_limit_per_page,
+                    )
             except PipelineError as e:
                 _page_failed(workdir, page_no, e.code, e.message)
             except SoftTimeLimitExceeded:
@@ -203,10 +210,12 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
             return "already finished"
         if too_many_deliveries(key):
             raise PipelineError("worker_crashed", "finishing the document killed its worker repeatedly")
-        pages = _all_pages(Path(j.path), fmt, n_pages, settings.work / j.sha256)
-        source = Source(Path(j.path), j.sha256, j.original_name, j.unit, j.role, j.received_at)
-        record = finish_document(source, fmt, pages, settings, store())
-        intake.complete(j.sha256, settings, record.doc_id)
+        with stagestats.timed(_redis(), "finish"):
+            pages = _all_pages(Path(j.path), fmt, n_pages, settings.work / j.sha256)
+            source = Source(Path(j.path), j.sha256, j.original_name, j.unit, j.role, j.received_at)
+            record = finish_document(source, fmt, pages, settings, store())
+        if intake.complete(j.sha256, settings, record.doc_id):
+            stagestats.observe(_redis(), "total", (datetime.now(UTC) - _aware(j.received_at)).total_seconds())
         _done(key)
         return record.doc_id
     except Exception as e:
