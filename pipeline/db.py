@@ -55,7 +55,13 @@ def migrate(url: str) -> None:
 
 @lru_cache(maxsize=8)
 def _sessionmaker(url: str) -> sessionmaker[Session]:
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+    from pipeline.metric_state import after_flush  # it imports the models, which this module must not
+
+    maker = sessionmaker(engine_for(url), expire_on_commit=False)
+    # Whatever writes a document, a link or a page also brings the report's per-dossier and
+    # per-document figures up to date, in the same transaction.
+    event.listen(maker, "after_flush", after_flush)
+    return maker
 
 
 @contextmanager

@@ -20,7 +20,10 @@ metadata completeness (mandatory fields read ÷ mandatory fields, see MANDATORY_
 (documents sent to review ÷ documents).
 
 Every count is an aggregate query grouped by unit (memory does not grow with the number of dossiers or
-documents); only the unit tree is rolled up in Python.
+documents); only the unit tree is rolled up in Python. What each dossier had digitised and reused, and
+what each document adds to the quality rates, are kept at record time (`metric_state.py`): the report
+joins the register to one row per dossier and reads one index range of documents, never the documents,
+links and pages themselves.
 """
 
 from __future__ import annotations
@@ -31,11 +34,11 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from pipeline import db
-from pipeline.models import Document, Dossier, DossierLink, Page, Procedure, RegisterEntry, Unit
+from pipeline.models import DocumentQuality, Dossier, DossierState, Procedure, RegisterEntry, Unit
 from schemas.report import DossierDetail, IndicatorValue, PeriodInfo, Report, UnitMetrics
 
 # Vietnam keeps one offset all year: day boundaries (as-of date, period bounds for timestamps) are local.
@@ -151,11 +154,11 @@ def _i(flag: Any) -> Any:
 
 def _dossier_select(session: Session, period: Period, as_of: date, *, register: bool) -> Select[Any]:
     """One row per dossier of the period with its state as of `as_of` as 0/1 columns:
-    paper, completed, comp, res, reused, kho, dc."""
+    paper, completed, comp, res, reused, kho, dc. What was digitised and reused by then is read from
+    `dossier_state` (kept at record time, pipeline/metric_state.py): one join, whatever the number of
+    documents."""
     asof_end = _midnight(as_of + timedelta(days=1))
-    doc = Document.__table__
-    link = DossierLink.__table__
-    copy = Document.__table__.alias("first_copy")
+    state = DossierState.__table__
     proc = Procedure.__table__
     unit: Any
     if register:
@@ -174,41 +177,18 @@ def _dossier_select(session: Session, period: Period, as_of: date, *, register: 
             base.c.first_seen < asof_end,
         )
         received = base.c.first_seen
-    period_keys = select(key).where(in_period)
-    own = (
-        select(
-            doc.c.ma_ho_so.label("k"),
-            func.max(_i(or_(doc.c.role.is_(None), doc.c.role != RESULT_ROLE))).label("comp"),
-            func.max(_i(doc.c.role == RESULT_ROLE)).label("res"),
-        )
-        .where(doc.c.ma_ho_so.in_(period_keys), doc.c.created_at < asof_end)
-        .group_by(doc.c.ma_ho_so)
-        .subquery("own")
-    )
-    linked = (
-        select(
-            link.c.ma_ho_so.label("k"),
-            func.max(_i(or_(link.c.role.is_(None), link.c.role != RESULT_ROLE))).label("comp"),
-            func.max(_i(link.c.role == RESULT_ROLE)).label("res"),
-            func.max(_i(and_(copy.c.ma_ho_so.is_not(None), copy.c.ma_ho_so != link.c.ma_ho_so))).label("reuse"),
-        )
-        .select_from(link.join(copy, copy.c.id == link.c.document_id))
-        .where(link.c.ma_ho_so.in_(period_keys), link.c.linked_at < asof_end, copy.c.created_at < asof_end)
-        .group_by(link.c.ma_ho_so)
-        .subquery("linked")
-    )
     paper_flag = base.c.paper_result if register else literal(None)
     paper = _i(func.coalesce(paper_flag, proc.c.paper_result, true()))
-    res = _i(or_(own.c.res == 1, linked.c.res == 1))
+    res = _i(state.c.res_at < asof_end)
     if register:
         done = and_(base.c.completed_on.is_not(None), base.c.completed_on <= as_of)
         completed: Any = _i(done)
         completed_on: Any = case((done, base.c.completed_on), else_=None)
-        reused = _i(or_(base.c.reused.is_(True), linked.c.reuse == 1))
+        reused = _i(or_(base.c.reused.is_(True), state.c.reuse_at < asof_end))
         kho, dc = _i(base.c.ket_noi_kho.is_(True)), _i(base.c.du_lieu_dan_cu.is_(True))
     else:
         completed, completed_on = res, literal(None)  # the only evidence of completion is the result
-        reused = _i(linked.c.reuse == 1)
+        reused = _i(state.c.reuse_at < asof_end)
         kho = dc = literal(0)
     return (
         select(
@@ -219,17 +199,13 @@ def _dossier_select(session: Session, period: Period, as_of: date, *, register: 
             completed_on.label("completed_on"),
             paper.label("paper"),
             completed.label("completed"),
-            _i(or_(own.c.comp == 1, linked.c.comp == 1)).label("comp"),
+            _i(state.c.comp_at < asof_end).label("comp"),
             res.label("res"),
             reused.label("reused"),
             kho.label("kho"),
             dc.label("dc"),
         )
-        .select_from(
-            base.outerjoin(proc, proc.c.code == procedure)
-            .outerjoin(own, own.c.k == key)
-            .outerjoin(linked, linked.c.k == key)
-        )
+        .select_from(base.outerjoin(proc, proc.c.code == procedure).outerjoin(state, state.c.ma_ho_so == key))
         .where(in_period)
     )
 
@@ -255,47 +231,23 @@ def _dossier_counts(session: Session, period: Period, as_of: date, *, register: 
     return out
 
 
-def _has_key(column: Any, key: str) -> Any:
-    # Key presence tested on the record's JSON text: the same SQL on SQLite and PostgreSQL, and no
-    # JSON parsing per row. Keys are plain ASCII; a value cannot fake `"key":` (its quotes are escaped).
-    return cast(column, Text).like(f'%"{key}":%')
-
-
 def _quality_counts(session: Session, period: Period, as_of: date, into: dict[str, Counts]) -> None:
-    doc = Document.__table__
-    page = Page.__table__
+    """From `document_quality` (each document's review flag, mandatory fields read and required, pages
+    compliant and judged, kept at record time): one range of one index."""
+    q = DocumentQuality.__table__
     end = min(_midnight(period.end), _midnight(as_of + timedelta(days=1)))
-    when = and_(doc.c.created_at >= _midnight(period.start), doc.c.created_at < end)
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for doc_type, keys in MANDATORY_FIELDS.items():
-        groups.setdefault(keys, []).append(doc_type)
-    mandatory = case(*[(doc.c.doc_type.in_(types), len(keys)) for keys, types in groups.items()], else_=0)
-
-    def read_of(keys: tuple[str, ...]) -> Any:
-        flags = [_i(_has_key(doc.c.fields, k)) for k in keys]
-        total = flags[0]
-        for f in flags[1:]:
-            total = total + f
-        return total
-
-    read = case(*[(doc.c.doc_type.in_(types), read_of(keys)) for keys, types in groups.items()], else_=0)
-    unit = func.coalesce(doc.c.unit, NO_UNIT)
-    q = (
-        select(unit, func.count(), func.sum(_i(doc.c.review.is_(True))), func.sum(read), func.sum(mandatory))
-        .where(when)
+    unit = func.coalesce(q.c.unit, NO_UNIT)
+    stmt = (
+        select(
+            unit, func.count(), func.sum(q.c.review), func.sum(q.c.fields_read), func.sum(q.c.fields_mandatory),
+            func.sum(q.c.pages_ok), func.sum(q.c.pages_judged),
+        )
+        .where(q.c.created_at >= _midnight(period.start), q.c.created_at < end)
         .group_by(unit)
     )
-    for u, n, review, got, need in session.execute(q):
+    for u, n, review, got, need, ok, judged in session.execute(stmt):
         c = into.setdefault(u, Counts())
         c.documents, c.review, c.fields_read, c.fields_mandatory = n, review or 0, got or 0, need or 0
-    q2 = (
-        select(unit, func.sum(_i(page.c.compliant.is_(True))), func.sum(_i(page.c.compliant.is_not(None))))
-        .select_from(page.join(doc, doc.c.id == page.c.document_id))
-        .where(when)
-        .group_by(unit)
-    )
-    for u, ok, judged in session.execute(q2):
-        c = into.setdefault(u, Counts())
         c.pages_ok, c.pages_judged = ok or 0, judged or 0
 
 

@@ -90,6 +90,13 @@ class Document(Base):
     prefix: Mapped[str] = mapped_column(String(1024))
     outputs: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A file split into several documents (pipeline/split.py, migration 0006_split): `sha256` is then
+    # that of the document's own cut of the file, `source_sha256` the file's, and `part` says where in
+    # the file it sits (schemas.document.Part). Both null for a file that is one document.
+    source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    part: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Where `ma_ho_so` came from: qr, slip, text, sidecar or file_name (0006_split).
+    dossier_source: Mapped[str | None] = mapped_column(String(16))
 
 
 class Page(Base):
@@ -198,6 +205,42 @@ Index("ix_document_created_unit", Document.created_at, Document.unit, Document.i
 Index("ix_page_document_compliant", Page.document_id, Page.compliant)
 
 
+# --- what the report reads, kept at record time (pipeline/metric_state.py; migration 0005) ----------
+class DossierState(Base):
+    """Earliest moments a dossier had a component digitised, a result digitised, a component reused."""
+
+    __tablename__ = "dossier_state"
+
+    ma_ho_so: Mapped[str] = mapped_column(String(64), primary_key=True)
+    comp_at: Mapped[datetime | None] = mapped_column()
+    res_at: Mapped[datetime | None] = mapped_column()
+    reuse_at: Mapped[datetime | None] = mapped_column()
+
+
+class DocumentQuality(Base):
+    """What one document adds to the quality rates of its unit. No foreign key: derived rows, removed with
+    their document by metric_state.refresh, and a key check per row would double the backfill's time."""
+
+    __tablename__ = "document_quality"
+
+    document_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column()
+    unit: Mapped[str | None] = mapped_column(String(64))
+    review: Mapped[int] = mapped_column(Integer)
+    fields_read: Mapped[int] = mapped_column(Integer)
+    fields_mandatory: Mapped[int] = mapped_column(Integer)
+    pages_ok: Mapped[int] = mapped_column(Integer)
+    pages_judged: Mapped[int] = mapped_column(Integer)
+
+
+# The quality rates read one period's rows of every unit straight from this index.
+Index(
+    "ix_document_quality_created", DocumentQuality.created_at, DocumentQuality.unit, DocumentQuality.review,
+    DocumentQuality.fields_read, DocumentQuality.fields_mandatory, DocumentQuality.pages_ok,
+    DocumentQuality.pages_judged,
+)
+
+
 # --- review corrections (issue 5; migration 0003) ---------------------------------------------------
 class Correction(Base):
     """One value a person set on a document in review: the class (`field` = "doc_type") or a
@@ -213,3 +256,29 @@ class Correction(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     by: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --- web users and API tokens (migration 0007_web_users) ------------------------------------------
+class User(Base):
+    """A person (or a scraper) allowed into the web app. `role` decides what they see: see web/auth.py."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))  # scrypt with its parameters and salt: pipeline/users.py
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token of a user; only its SHA-256 is kept (the token is random, so no salt is needed)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
