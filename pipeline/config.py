@@ -56,6 +56,13 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = 8640
+    # Key that signs the web session cookie; empty: a random one kept in <data dir>/web-secret (0600).
+    web_secret: str = ""
+    # Password of the `admin` made on a first start with no users; empty: a random one written to
+    # <data dir>/admin-password.txt (0600).
+    web_admin_password: str = ""
+    # 1 behind HTTPS (a TLS proxy): the session cookie is sent over HTTPS only.
+    web_cookie_secure: bool = False
 
     @property
     def data(self) -> Path:

@@ -31,6 +31,12 @@ app.command("import-register")(_register.import_register_cmd)
 app.add_typer(_register.procedures_app, name="procedures")
 app.add_typer(_register.units_app, name="units")
 app.command("report")(_report)
+from sohoa.commands import dossiers as _dossiers  # noqa: E402
+
+app.add_typer(_dossiers.app, name="dossiers")
+from sohoa.commands import users as _users  # noqa: E402
+
+app.add_typer(_users.app, name="users")
 log = logging.getLogger("sohoa")
 
 
@@ -156,7 +162,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readabl
         typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     typer.echo(
         f"documents {s['documents']}  pages {s['pages']} (ocr {s['pages_ocr']}, text layer {s['pages_text_layer']})"
-        f"  dossiers {s['dossiers']}  to review {s['review']}"
+        f"  dossiers {s['dossiers']}  to review {s['review']}  in no dossier {s['unlinked']}"
     )
 
 
@@ -165,12 +171,19 @@ def samples(
     out: Annotated[Path, typer.Argument(help="output folder")],
     n: Annotated[int, typer.Option("--n", help="how many documents")] = 10,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    batches: Annotated[int, typer.Option(help="also this many scan batches (slips, papers, blank sheets)")] = 0,
 ) -> None:
-    """Generate realistic sample documents with their ground truth (labels.jsonl)."""
+    """Generate realistic sample documents with their ground truth (labels.jsonl, batches.jsonl)."""
     from pipeline.samples import generate
 
     labels = generate(out, n=n, seed=seed)
     typer.echo(f"{len(labels)} documents in {out} (labels in {out / 'labels.jsonl'})")
+    if batches:
+        from pipeline.samples.batch import generate_batches
+
+        made = generate_batches(out, n=batches, seed=seed)
+        typer.echo(f"{len(made)} scan batches of {sum(len(b.documents) for b in made)} documents "
+                   f"(truth in {out / 'batches.jsonl'})")
 
 
 @app.command()
@@ -224,13 +237,16 @@ def web(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """The web app (status page and JSON API)."""
+    """The web app (status page, review, JSON API), behind a login; the first start makes an admin."""
     import uvicorn
 
+    from pipeline.users import bootstrap_admin
     from web.app import create_app
 
     settings = get_settings()
     _ready(settings)
+    if said := bootstrap_admin(settings):
+        typer.echo(said, err=True)
     app_ = create_app(settings)
     uvicorn.run(app_, host=host or settings.web_host, port=port or settings.web_port, log_level="warning")
 
@@ -278,6 +294,10 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
         sup.sohoa("worker", "worker", "--concurrency", str(settings.workers))
         sup.sohoa("watch", "watch")
         if web_app:
+            from pipeline.users import bootstrap_admin
+
+            if said := bootstrap_admin(settings):  # here, so that it shows on the console and not in web.log
+                log.info("%s", said)
             sup.sohoa("web", "web")
             log.info("status page: http://%s:%d/", settings.web_host, settings.web_port)
         log.info("inbox: %s/<unit code>/<thanh-phan|ket-qua-xu-ly|ket-qua>/", settings.inbox)

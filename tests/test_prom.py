@@ -30,7 +30,11 @@ def test_metrics_endpoint(settings: Settings, redis_server) -> None:  # type: ig
     r = redis.Redis.from_url(redis_server.url)
     r.rpush("ocr", "a", "b", "c")
     r.rpush("ingest\x06\x163", "x")  # a priority sub-queue
-    body = TestClient(create_app(settings)).get("/metrics")
+    from pipeline.users import add_user, new_token
+
+    add_user(settings.db_url, "prometheus", "operator", "scrape-password")  # /metrics needs a token
+    scraper = {"Authorization": f"Bearer {new_token(settings.db_url, 'prometheus')}"}
+    body = TestClient(create_app(settings)).get("/metrics", headers=scraper)
     assert body.status_code == 200 and body.headers["content-type"].startswith("text/plain")
     text = body.text
     assert 'sohoa_documents_total{role="ket_qua",unit="H50.12"} 1.0' in text

@@ -92,6 +92,9 @@ def test_review_cli(settings: Settings, sample_set) -> None:  # type: ignore[no-
     assert ok.exit_code == 0, ok.output
     shown = runner.invoke(app, ["review", "show", doc_id[:8]])
     assert "Nguyễn Thị Hoa" in shown.output and "corrected ho_ten" in shown.output
+    assert runner.invoke(app, ["review", "fix", doc_id, "--by", "an", "--role", "ket_qua"]).exit_code == 0
+    shown = runner.invoke(app, ["review", "show", doc_id[:8]])
+    assert "role ket_qua" in shown.output and "corrected role: 'thanh_phan' -> 'ket_qua' by an" in shown.output
     assert "nothing to review" in runner.invoke(app, ["review", "list"]).output
 
 

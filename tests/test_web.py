@@ -1,10 +1,8 @@
-"""The status page: its JSON through the API, and the page itself in a real (headless Chromium) browser."""
+"""The status page: its JSON through the API (with a token), and the page itself in a real (headless
+Chromium) browser after logging in through the login form."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +12,11 @@ from fastapi.testclient import TestClient
 from pipeline import db
 from pipeline.config import Settings
 from pipeline.intake import record_direct
+from pipeline.users import add_user, new_token
+from tests.helpers import CHROMIUM, chromium, serve
 from web.app import create_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "mật-khẩu-1"
 
 
 def seed(settings: Settings, tmp_path: Path) -> None:
@@ -29,13 +29,16 @@ def seed(settings: Settings, tmp_path: Path) -> None:
 
     record_direct(settings, f, "b" * 64, unit="H50", role="thanh_phan",
                   error=PipelineError("unreadable_pdf", "broken", source="b.pdf"))
+    add_user(settings.db_url, "vanhanh", "operator", PASSWORD)
 
 
 def test_status_api_counts_per_unit_and_role(settings: Settings, tmp_path: Path) -> None:
     seed(settings, tmp_path)
     client = TestClient(create_app(settings))
     assert client.get("/healthz").json() == {"status": "ok"}
-    s = client.get("/api/status").json()
+    assert client.get("/api/status").status_code == 401
+    token = new_token(settings.db_url, "vanhanh")
+    s = client.get("/api/status", headers={"Authorization": f"Bearer {token}"}).json()
     assert s["totals"] == {"received": 3, "processed": 1, "duplicates": 1, "quarantined": 1, "in_flight": 0,
                            "failed": 0}
     assert {(r["unit"], r["role"], r["quarantined"]) for r in s["by_unit_role"]} == {
@@ -45,45 +48,27 @@ def test_status_api_counts_per_unit_and_role(settings: Settings, tmp_path: Path)
 
 @pytest.fixture
 def served(settings: Settings, tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
-    from tests.conftest import free_port
-
     seed(settings, tmp_path)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(create_app(settings)) as url:
+        yield url
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make setup installs it)")
 def test_status_page_in_a_browser(served: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        try:
-            page = browser.new_page()
-            page.goto(served)
-            assert page.title() == "sohoa — tình trạng số hóa"
-            cards = page.locator(".card").all_inner_texts()
-            assert any(c.split()[0] == "3" and "tệp đã nhận" in c for c in cards), cards
-            assert any(c.split()[0] == "1" and "cách ly" in c for c in cards), cards
-            rows = page.locator("table").first.locator("tr").all_inner_texts()
-            assert any("H50.12" in r and "Kết quả" in r for r in rows), rows
-            page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
-            assert (tmp_path / "status.png").stat().st_size > 5000
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(served)
+        assert page.title() == "sohoa — Đăng nhập"  # sent to the login page first
+        page.fill("input[name=username]", "vanhanh")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(served)
+        assert page.title() == "sohoa — tình trạng số hóa"
+        cards = page.locator(".card").all_inner_texts()
+        assert any(c.split()[0] == "3" and "tệp đã nhận" in c for c in cards), cards
+        assert any(c.split()[0] == "1" and "cách ly" in c for c in cards), cards
+        rows = page.locator("table").first.locator("tr").all_inner_texts()
+        assert any("H50.12" in r and "Kết quả" in r for r in rows), rows
+        assert "vanhanh" in page.locator("nav").inner_text()
+        page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
+        assert (tmp_path / "status.png").stat().st_size > 5000

@@ -1,43 +1,75 @@
-"""The web app: for now a status page and its JSON, on localhost (the console and dashboard come later)."""
+"""The web app: the status page and its JSON, the review queue, the report JSON and /metrics, each behind
+a login or an API token (web/auth.py); /healthz alone is open, for load balancers and compose."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
 
 from pipeline import db
 from pipeline.config import Settings, get_settings
 from pipeline.status import status
+from schemas.report import Report
+from web import review
+from web.auth import Principal, install, require
+from web.pages import render
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 ROLE_NAMES = {"thanh_phan": "Thành phần hồ sơ", "ket_qua_xu_ly": "Kết quả xử lý", "ket_qua": "Kết quả"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     db.migrate(settings.db_url)
-    app = FastAPI(title="sohoa", version="0.1.0")
+    # The OpenAPI spec is served below, behind a login like everything else; no Swagger UI (it loads
+    # its scripts from a CDN, which an office network may not reach).
+    app = FastAPI(title="sohoa", version="0.1.0", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    install(app, settings)
+    app.include_router(review.router)
 
     from pipeline.prom import metrics_response  # Prometheus exposition, read from the database per scrape
 
-    app.get("/metrics", include_in_schema=False)(metrics_response(settings))
+    # Prometheus scrapes with an operator's token (`authorization: {credentials: <token>}`).
+    app.get("/metrics", include_in_schema=False, dependencies=[Depends(require("metrics"))])(
+        metrics_response(settings)
+    )
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/api/status")
-    def api_status() -> dict[str, Any]:
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_: Annotated[Principal, Depends(require("status"))]) -> Response:
+        return JSONResponse(app.openapi())
+
+    @app.get("/api/status", tags=["status"])
+    def api_status(_: Annotated[Principal, Depends(require("status"))]) -> dict[str, Any]:
+        """Counts of files and documents per unit and role (no personal data)."""
         return status(settings.db_url)
 
-    @app.get("/", response_class=HTMLResponse)
-    def index(request: Request) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(
-            request, "status.html", {"s": status(settings.db_url), "roles": ROLE_NAMES, "data_dir": settings.data}
-        )
+    @app.get("/api/report", response_model=Report, tags=["report"])
+    def api_report(
+        _: Annotated[Principal, Depends(require("reports"))],
+        period: str,
+        unit: str | None = None,
+        as_of: date | None = None,
+    ) -> Report:
+        """The digitisation indicators of a period (2026, 2026-Q3 or 2026-09), as `sohoa report --format json`."""
+        from pipeline.metrics import compute, parse_period
+
+        try:
+            return compute(settings.db_url, parse_period(period), unit=unit, as_of=as_of,
+                           thresholds=settings.metric_thresholds)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+
+    @app.get("/", include_in_schema=False)
+    def index(request: Request, _: Annotated[Principal, Depends(require("status"))]) -> Response:
+        return render(request, "status.html", {"s": status(settings.db_url), "roles": ROLE_NAMES,
+                                               "data_dir": settings.data})
 
     return app

@@ -71,9 +71,10 @@ def fix(
     doc_id: Annotated[str, typer.Argument(help="document id or a unique prefix")],
     by: Annotated[str, typer.Option("--by", help="who makes the correction")],
     doc_type: Annotated[str | None, typer.Option("--doc-type", help="the right class")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="thanh_phan, ket_qua_xu_ly or ket_qua")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="key=value (empty value removes the key)")] = None,
 ) -> None:
-    """Correct (or, with no --doc-type/--set, confirm) a document; record.json and object metadata follow."""
+    """Correct (or, with no --doc-type/--role/--set, confirm) a document; record.json and object metadata follow."""
     from pipeline.review import ReviewError, apply_correction
     from pipeline.store import StoreError, open_store
 
@@ -86,7 +87,8 @@ def fix(
     settings = get_settings()
     db.migrate(settings.db_url)
     try:
-        record = apply_correction(settings, open_store(settings), doc_id, by=by, doc_type=doc_type, fields=fields)
+        record = apply_correction(settings, open_store(settings), doc_id, by=by, doc_type=doc_type, role=role,
+                                  fields=fields)
     except (ReviewError, StoreError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e

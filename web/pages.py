@@ -1,0 +1,62 @@
+"""Rendering a page: the templates, the reader's language and what every page's header needs."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from pipeline.metrics import VN_TZ
+from web.i18n import LANGS, translator
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def lang_of(request: Request) -> str:
+    """`?lang=en` (or `vi`) switches and is remembered in the session; Vietnamese by default."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        if asked != request.session.get("lang", "vi"):
+            request.session["lang"] = asked
+        return asked
+    lang = request.session.get("lang", "vi")
+    return lang if lang in LANGS else "vi"
+
+
+def csrf_token(request: Request) -> str:
+    """The session's anti-forgery token, put in every form and checked on every cookie-authenticated POST."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def local_time(value: datetime | str) -> str:
+    """A stored time (UTC; naive from SQLite) as the clock on the office wall reads it."""
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    lang = lang_of(request)
+    base = {
+        "lang": lang,
+        "t": translator(lang),
+        "user": getattr(request.state, "principal", None),
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+        "local_time": local_time,
+    }
+    response = TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
+    # Pages may hold personal data and forms: kept out of shared caches and never framed by another site.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    return response

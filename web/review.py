@@ -1,0 +1,288 @@
+"""The review queue in the browser and as JSON: documents under the threshold or flagged, one
+document with its page images and fields, and the correction form (pipeline/review.py does the work)."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import pypdfium2 as pdfium
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from pipeline import db
+from pipeline.classify import DOC_TYPES
+from pipeline.config import ROLES, Settings
+from pipeline.extract import TYPE_NAMES
+from pipeline.models import Correction, Document
+from pipeline.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
+from pipeline.store import ObjectStore, StoreError, open_store
+from schemas.document import METADATA_KEYS
+from schemas.review import CorrectionInfo, Reason, ReviewDocument, ReviewFix, ReviewItem, ReviewRejected
+from web.auth import Principal, check_csrf, form_of, require
+from web.pages import lang_of, render
+
+# Names and identifiers of people: shown only to roles with personal_data (DOMAIN.md: personal data).
+PERSONAL_KEYS = frozenset({"ho_ten", "so_dinh_danh", "nguoi_ky"})
+MASK = "•••"
+PREVIEW_DPI = 110
+ROLE_NAMES = {
+    "thanh_phan": ("Thành phần hồ sơ", "Component"),
+    "ket_qua_xu_ly": ("Kết quả xử lý", "Intermediate result"),
+    "ket_qua": ("Kết quả", "Result"),
+}
+# pdfium is not thread-safe, and sync handlers run in a thread pool.
+_PDFIUM = threading.Lock()
+
+router = APIRouter()
+Reader = Annotated[Principal, Depends(require("review"))]
+Fixer = Annotated[Principal, Depends(require("review.fix"))]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _store(request: Request) -> ObjectStore:
+    if getattr(request.app.state, "store", None) is None:
+        request.app.state.store = open_store(_settings(request))
+    store: ObjectStore = request.app.state.store
+    return store
+
+
+def reason_of(item: QueueItem, threshold: float) -> Reason:
+    if item.role_mismatch:
+        return "role_mismatch"
+    return "low_confidence" if item.confidence < threshold else "flagged"
+
+
+def _items(settings: Settings, who: Principal, limit: int) -> list[ReviewItem]:
+    personal = who.can("personal_data")
+    with db.session_scope(settings.db_url) as s:
+        items = queue(s, settings.review_threshold, limit)
+    return [
+        ReviewItem(doc_id=it.doc_id, source=Path(it.source).name if personal else MASK + Path(it.source).suffix,
+                   doc_type=it.doc_type, confidence=it.confidence, reason=reason_of(it, settings.review_threshold),
+                   role=it.role, unit=it.unit, received=it.created)
+        for it in items
+    ]
+
+
+def _document(settings: Settings, who: Principal, doc_id: str) -> ReviewDocument:
+    personal = who.can("personal_data")
+    with db.session_scope(settings.db_url) as s:
+        doc = s.get(Document, doc_id)
+        if doc is None:
+            raise HTTPException(404, f"no document {doc_id}")
+        fields = {k: (v if personal or k not in PERSONAL_KEYS else MASK) for k, v in doc.fields.items()}
+        return ReviewDocument(
+            doc_id=doc.id, source=Path(doc.source).name if personal else MASK + Path(doc.source).suffix,
+            unit=doc.unit, role=doc.role, doc_type=doc.doc_type, doc_type_confidence=doc.doc_type_confidence,
+            role_mismatch=doc.role_mismatch, review=doc.review, pages=doc.pages, metadata=fields,
+            metadata_confidence=dict(doc.field_confidence),
+            masked=[] if personal else sorted(PERSONAL_KEYS & doc.fields.keys()),
+            text=doc.text if personal else None,
+            pdf=f"/review/{doc.id}/pdf" if personal and _pdf_key(doc.outputs) else None,
+            corrections=[_correction(c, personal) for c in corrections_of(s, doc.id)],
+        )
+
+
+def _correction(c: Correction, personal: bool) -> CorrectionInfo:
+    hide = not personal and c.field in PERSONAL_KEYS
+    return CorrectionInfo(field=c.field, old_value=MASK if hide and c.old_value else c.old_value,
+                          new_value=MASK if hide and c.new_value else c.new_value, by=c.by, at=c.at)
+
+
+def _pdf_key(outputs: list[str]) -> str | None:
+    """The searchable PDF (every document has one); a PDF original otherwise."""
+    for key in outputs:
+        if key.endswith("/searchable.pdf"):
+            return key
+    return next((k for k in outputs if k.endswith(".pdf")), None)
+
+
+def _pdf_of(request: Request, doc_id: str) -> bytes:
+    with db.session_scope(_settings(request).db_url) as s:
+        doc = s.get(Document, doc_id)
+        key = _pdf_key(doc.outputs) if doc is not None else None
+    if key is None:
+        raise HTTPException(404, f"no PDF of document {doc_id}")
+    try:
+        return _store(request).get_bytes(key)
+    except StoreError as e:
+        raise HTTPException(503, f"object store: {e}") from e
+
+
+def page_image(pdf: bytes, page_no: int, dpi: float = PREVIEW_DPI) -> bytes:
+    """One page as a JPEG for the browser (a scan as PNG weighs several times more)."""
+    with _PDFIUM:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            if not 1 <= page_no <= len(doc):
+                raise HTTPException(404, f"no page {page_no}")
+            page = doc[page_no - 1]
+            img = page.render(scale=dpi / 72.0).to_pil()
+            page.close()
+        finally:
+            doc.close()
+    out = io.BytesIO()
+    img.convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+# --- JSON API --------------------------------------------------------------------------------------
+
+
+@router.get("/api/review", response_model=list[ReviewItem], tags=["review"])
+def api_queue(request: Request, who: Reader, limit: int = 50) -> list[ReviewItem]:
+    """Documents flagged for review or under the threshold, least confident first."""
+    return _items(_settings(request), who, min(max(limit, 1), 500))
+
+
+@router.get("/api/review/{doc_id}", response_model=ReviewDocument, tags=["review"])
+def api_document(request: Request, doc_id: str, who: Reader) -> ReviewDocument:
+    """One document: class, role, metadata with confidences, corrections; personal data masked by role."""
+    return _document(_settings(request), who, doc_id)
+
+
+@router.post("/api/review/{doc_id}/fix", response_model=ReviewDocument, tags=["review"],
+             responses={422: {"model": ReviewRejected}, 404: {}})
+def api_fix(request: Request, doc_id: str, fix: ReviewFix, who: Fixer) -> Response | ReviewDocument:
+    """Correct (or, with nothing given, confirm) a document; the correction names the caller. A session
+    caller sends the page's anti-forgery token as X-CSRF-Token."""
+    check_csrf(request, None, who)
+    settings = _settings(request)
+    with db.session_scope(settings.db_url) as s:
+        if s.get(Document, doc_id) is None:
+            raise HTTPException(404, f"no document {doc_id}")
+    try:
+        apply_correction(settings, _store(request), doc_id, by=who.username, doc_type=fix.doc_type, role=fix.role,
+                         fields=fix.fields)
+    except ReviewError as e:
+        body = {"detail": str(e), "problems": [vars(p) for p in e.problems]}
+        return JSONResponse(body, 422)
+    except StoreError as e:
+        raise HTTPException(503, f"object store: {e}") from e
+    return _document(settings, who, doc_id)
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+def _type_options(lang: str) -> list[tuple[str, str]]:
+    return [(t, f"{TYPE_NAMES[t]} ({t})" if lang == "vi" and t in TYPE_NAMES else t) for t in DOC_TYPES]
+
+
+def _role_options(lang: str) -> list[tuple[str, str]]:
+    i = 1 if lang == "en" else 0
+    return [(r, ROLE_NAMES[r][i]) for r in ROLES]
+
+
+@router.get("/review", include_in_schema=False)
+def queue_page(request: Request, who: Reader, accepted: str | None = None) -> Response:
+    settings = _settings(request)
+    items = _items(settings, who, 200)
+    return render(request, "review_queue.html", {
+        "items": items, "threshold": settings.review_threshold, "accepted": accepted,
+        "roles": dict(_role_options(lang_of(request))), "type_names": TYPE_NAMES,
+    })
+
+
+def _doc_page(request: Request, who: Principal, doc_id: str, *, values: dict[str, str] | None = None,
+              problems: dict[str, str] | None = None, notice: str | None = None, status: int = 200) -> Response:
+    settings = _settings(request)
+    try:
+        doc = _document(settings, who, doc_id)
+    except HTTPException:
+        return render(request, "message.html", {"title": "doc.title", "text": "doc.not_found", "doc": doc_id}, 404)
+    with db.session_scope(settings.db_url) as s:
+        nxt = next((it.doc_id for it in queue(s, settings.review_threshold, 2) if it.doc_id != doc_id), None)
+    lang = lang_of(request)
+    shown: dict[str, Any] = {"doc_type": doc.doc_type, "role": doc.role or ""}
+    shown.update({f"f.{k}": doc.metadata.get(k, "") for k in METADATA_KEYS})
+    shown.update(values or {})
+    return render(request, "review_document.html", {
+        "doc": doc, "keys": METADATA_KEYS, "values": shown,
+        "problems": problems or {}, "notice": notice, "next_id": nxt,
+        "threshold": settings.review_threshold, "can_fix": who.can("review.fix"), "personal": who.can("personal_data"),
+        "types": _type_options(lang), "roles": _role_options(lang),
+        "type_names": TYPE_NAMES, "role_names": dict(_role_options(lang)),
+    }, status)
+
+
+@router.get("/review/{doc_id}", include_in_schema=False)
+def document_page(request: Request, doc_id: str, who: Reader, saved: int = 0) -> Response:
+    return _doc_page(request, who, doc_id, notice="doc.saved" if saved else None)
+
+
+def _current(settings: Settings, doc_id: str) -> tuple[str, str, dict[str, str]] | None:
+    with db.session_scope(settings.db_url) as s:
+        doc = s.get(Document, doc_id)
+        return None if doc is None else (doc.doc_type, doc.role or "", dict(doc.fields))
+
+
+@router.post("/review/{doc_id}", include_in_schema=False)
+async def fix_form(request: Request, doc_id: str, who: Fixer) -> Response:
+    form = await form_of(request)
+    check_csrf(request, form.get("csrf"), who)
+    settings = _settings(request)
+    found = await run_in_threadpool(_current, settings, doc_id)
+    if found is None:
+        return await run_in_threadpool(_doc_page, request, who, doc_id)
+    current_type, current_role, current = found
+    doc_type = form.get("doc_type") or None
+    role = form.get("role") or None
+    fields = {}
+    for key in METADATA_KEYS:
+        if f"f.{key}" in form:
+            value = " ".join(form[f"f.{key}"].split())
+            if value != " ".join(current.get(key, "").split()):  # the form's spacing is not a correction
+                fields[key] = value
+    changes = {"doc_type": doc_type if doc_type and doc_type != current_type else None,
+               "role": role if role and role != current_role else None}
+    submitted = {k: v for k, v in form.items() if k == "doc_type" or k == "role" or k.startswith("f.")}
+    if not fields and changes["doc_type"] is None and changes["role"] is None:
+        return await run_in_threadpool(_doc_page, request, who, doc_id, notice="doc.nothing")
+    try:
+        await run_in_threadpool(apply_correction, settings, _store(request), doc_id, by=who.username,
+                                doc_type=changes["doc_type"], role=changes["role"], fields=fields)
+    except ReviewError as e:
+        en = lang_of(request) == "en"
+        problems = {p.key: (p.message if en else p.message_vi) for p in e.problems}
+        return await run_in_threadpool(_doc_page, request, who, doc_id, values=submitted, problems=problems,
+                                       notice="doc.errors", status=422)
+    except StoreError as e:
+        raise HTTPException(503, f"object store: {e}") from e
+    return RedirectResponse(f"/review/{doc_id}?saved=1", status_code=303)
+
+
+@router.post("/review/{doc_id}/accept", include_in_schema=False)
+async def accept_form(request: Request, doc_id: str, who: Fixer) -> Response:
+    form = await form_of(request)
+    check_csrf(request, form.get("csrf"), who)
+    try:
+        await run_in_threadpool(apply_correction, _settings(request), _store(request), doc_id, by=who.username)
+    except ReviewError:
+        return await run_in_threadpool(_doc_page, request, who, doc_id)
+    except StoreError as e:
+        raise HTTPException(503, f"object store: {e}") from e
+    return RedirectResponse(f"/review?accepted={doc_id}", status_code=303)
+
+
+@router.get("/review/{doc_id}/pages/{page_no}.jpg", include_in_schema=False)
+def page_preview(request: Request, doc_id: str, page_no: int,
+                 _: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
+    image = page_image(_pdf_of(request, doc_id), page_no)
+    return Response(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.get("/review/{doc_id}/pdf", include_in_schema=False)
+def pdf(request: Request, doc_id: str, _: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
+    return Response(_pdf_of(request, doc_id), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{doc_id}.pdf"',
+                             "Cache-Control": "private, max-age=300"})
