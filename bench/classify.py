@@ -92,7 +92,7 @@ def ocr_all(files: list[Path], workers: int) -> dict[Path, list[PageResult]]:
     out: dict[Path, list[PageResult]] = {}
     todo: dict[Path, Path] = {}
     # Keyed by the file's content and by the reading code (OCR, preprocessing, page planning).
-    version = code_hash("pipeline/ocr.py", "pipeline/pages.py", "pipeline/preprocess.py")
+    version = code_hash("pipeline/ocr.py", "pipeline/pages.py", "pipeline/preprocess.py", "pipeline/seal.py")
     for f in files:
         sha = hashlib.sha256(f.read_bytes()).hexdigest()
         cached = CACHE / "ocr" / f"{sha}-{version}.json"
@@ -207,8 +207,11 @@ def evaluate(degradation: str, labels: list[SampleLabel], pages: list[list[PageR
             got["ma_ho_so"] = code
         rows.append((lab.metadata, got))
     res["fields"] = field_scores(rows)
+    # Every mismatch of a scored key: a miss (got None), a wrong value, or a value where the truth
+    # has none (a false positive, which costs precision).
     res["field_errors"] = {k: [(lab.file, lab.metadata.get(k), got.get(k)) for lab, (_, got) in
-                               zip(labels, rows, strict=True) if lab.metadata.get(k) != got.get(k)][:6]
+                               zip(labels, rows, strict=True)
+                               if " ".join((lab.metadata.get(k) or "").split()) != " ".join((got.get(k) or "").split())]
                            for k in res["fields"]}
     return res
 
@@ -247,7 +250,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threshold", type=float, default=None, help="review threshold (default: settings)")
     ap.add_argument("--json", type=Path, help="write every figure here")
-    ap.add_argument("--errors", action="store_true", help="print mismatching field values")
+    ap.add_argument("--errors", action="store_true",
+                    help="print every mismatching metadata value (truth vs extracted) per key")
     args = ap.parse_args()
     threshold = args.threshold if args.threshold is not None else Settings().review_threshold
 
@@ -268,9 +272,10 @@ def main() -> None:
         results[name] = evaluate(d, upright, [read[out / lab.file] for lab in upright], model, base, threshold)
         report(name, results[name], threshold)
         if args.errors:
+            print(f"metadata mismatches ({d}): key  file | truth | extracted")
             for k, errs in results[d]["field_errors"].items():
-                for e in errs:
-                    print(f"  {d} {k}: {e}")
+                for file, truth, got in errs:
+                    print(f"  {k:18} {file} | {truth} | {got}")
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     counts = Counter(lab.doc_type for _, labels in sets.values() for lab in labels)

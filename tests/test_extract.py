@@ -9,6 +9,8 @@ import pytest
 
 from pipeline.classify import classify
 from pipeline.extract import Field, extract
+from pipeline.vn.lexicon import Lexicon
+from schemas.tasks import PageResult, PageWord
 from tests.test_classify import (
     CONG_VAN,
     CONG_VAN_OCR,
@@ -218,8 +220,12 @@ def test_phieu_mot_cua() -> None:
             "ho_ten": "Nguyễn Thị Hoa",
             "so_dinh_danh": "044196001234",
             "ngay_ban_hanh": "2025-11-03",
-            "co_quan_ban_hanh": "UBND XÃ THANH THẠCH",
+            # the lowest unit of the header issues the slip; the commune above it is its parent
+            "co_quan_ban_hanh": "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
             "ten_loai": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            # two signatures on one row: the one-stop clerk's, at the right, signs the slip
+            "chuc_vu_nguoi_ky": "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            "nguoi_ky": "Phan Thanh Tâm",
         },
     )
     assert fields["ma_ho_so"].confidence >= 0.9
@@ -355,3 +361,252 @@ def test_real_tesseract_output() -> None:
     assert values["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN XÃ THANH THẠCH", text
     assert values["trich_yeu"] == "Về việc cấp giấy phép xây dựng cho hộ ông Lê Văn Bình", text
     assert values["nguoi_ky"] == "Lê Văn An", text
+
+
+# --- layout, lexicon and OCR-damage repairs (bench/classify.py --errors showed each of these) -----------
+def _page(rows: list[tuple[int, list[tuple[int, str]]]], *, rotated: int = 0, text: str | None = None) -> PageResult:
+    """A page as tesseract returns it: a word box per word (as wide as its letters), and the flat
+    text in which each row's cells, however far apart, make one line."""
+    words = []
+    for y, cells in rows:
+        for x, cell in cells:
+            for tok in cell.split():
+                w = 24 * len(tok)
+                words.append(PageWord(text=tok, conf=91.0, left=x, top=y, width=w, height=40))
+                x += w + 16
+    flat = "\n".join(" ".join(t for _, t in cells) for _, cells in rows)
+    return PageResult(page_no=1, source="ocr", text=text if text is not None else flat, words=words,
+                      width_px=2480, height_px=3508, rotated=rotated)
+
+
+def _extract_pages(pages: list[PageResult], doc_type: str, **kw: object) -> dict[str, str]:
+    text = "\f".join(p.text for p in pages)
+    return _values(extract(text, doc_type, today=TODAY, pages=pages, **kw))  # type: ignore[arg-type]
+
+
+_QD_ROWS = [
+    (150, [(250, "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ"), (1300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+    (210, [(380, "UY BAN NHÂN DẪN"), (1400, "Độc lập - Tự do - Hạnh phúc")]),
+    (270, [(360, "PHƯỜNG ĐÓNG HƠI")]),
+    (360, [(380, "Số: 12/QĐ-UBND"), (1350, "Đồng Hới, ngày 03 tháng 3 năm 2025")]),
+    (480, [(1210, "QUYẾT ĐỊNH")]),
+    (540, [(800, "Về việc giao đất ở cho hộ gia đình, cá nhân")]),
+    (700, [(370, "Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024;")]),
+    (760, [(370, "Điều 1. Giao 310 m2 đất ở cho hộ ông Hồ Gia Vinh, thường trú tại phường Đồng Hới.")]),
+    (820, [(370, "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.")]),
+]
+
+
+def test_issuing_body_from_the_left_column_joined_and_restored() -> None:
+    # OCR read the bold header "UY BAN NHÂN DẪN / PHƯỜNG ĐÓNG HƠI"; the unit words are restored from
+    # the administrative vocabulary, the place from the document's own running text.
+    values = _extract_pages([_page(_QD_ROWS)], "quyet_dinh")
+    assert values["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN PHƯỜNG ĐỒNG HỚI", values
+    assert values["so_ky_hieu"] == "12/QĐ-UBND" and values["dia_danh"] == "Đồng Hới"
+
+
+def test_issuing_body_wrapped_with_a_dash_and_the_mother_of_a_birth_notice() -> None:
+    text = """\
+SỞ Y TẾ TỈNH QUẢNG TRỊ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+BỆNH VIỆN HỮU NGHỊ VIỆT NAM - Độc lập - Tự do - Hạnh phúc
+CU BA ĐỒNG HỚI
+Số: 154/GCS Đồng Hới, ngày 12 tháng 5 năm 2024
+GIẤY CHỨNG SINH
+Họ và tên mẹ: NGUYỄN THỊ LAN
+Năm sinh: 1995 Dân tộc: Kinh
+
+Số định danh cá nhân: 045195001234
+Đã sinh con vào lúc: 10 giờ 20 phút, ngày 11/5/2024
+Dự định đặt tên con: Lê Minh An
+NGƯỜI ĐỠ ĐẺ THỦ TRƯỞNG CƠ SỞ
+(Ký, ghi rõ họ tên) (Ký, ghi rõ họ tên)
+Trần Thị Hà Nguyễn Trọng Vinh
+"""
+    _expect(text, "giay_chung_sinh", {
+        "co_quan_ban_hanh": "BỆNH VIỆN HỮU NGHỊ VIỆT NAM - CU BA ĐỒNG HỚI",
+        "ho_ten": "Nguyễn Thị Lan",  # the mother: the child has no name yet
+        "so_dinh_danh": "045195001234",
+        "chuc_vu_nguoi_ky": "THỦ TRƯỞNG CƠ SỞ",
+        "nguoi_ky": "Nguyễn Trọng Vinh",  # the right-hand signature issues the paper
+    })
+
+
+def test_signature_read_from_boxes_of_a_turned_page() -> None:
+    # The flat text garbled the block ("KT. K (on"); the boxes, in the OCR copy's upright frame,
+    # keep the right column apart. A page turned 90° must not have its width taken for its height.
+    rows = [*_QD_ROWS[:6],
+            (2400, [(300, "Nơi nhận:"), (1350, "TM. ỦY BAN NHÂN DÂN")]),
+            (2460, [(300, "- Như trên;"), (1420, "KT. CHỦ TỊCH")]),
+            (2520, [(300, "- Lưu: VT, KT."), (1410, "PHÓ CHỦ TỊCH")]),
+            (2700, [(1390, "Si")]),
+            (2850, [(1450, "Lê Văn An")])]
+    page = _page(rows, rotated=90)
+    flat = page.text.replace("- Lưu: VT, KT. PHÓ CHỦ TỊCH", "- Lưu: VT, KT. K (on")
+    values = _extract_pages([page.model_copy(update={"text": flat})], "quyet_dinh")
+    assert values["chuc_vu_nguoi_ky"] == "TM. ỦY BAN NHÂN DÂN - KT. CHỦ TỊCH - PHÓ CHỦ TỊCH", values
+    assert values["nguoi_ky"] == "Lê Văn An"
+
+
+def test_name_off_the_block_axis_lost_a_word() -> None:
+    # The seal ate "Nguyễn": what is left, shifted right of the block's axis, is no one's name.
+    rows = [*_QD_ROWS[:6], (2400, [(1450, "CHỦ TỊCH")]), (2700, [(1540, "Trọng Vinh")])]
+    values = _extract_pages([_page(rows)], "quyet_dinh")
+    assert values["chuc_vu_nguoi_ky"] == "CHỦ TỊCH" and "nguoi_ky" not in values, values
+
+
+_QD_BODY = QD_CLEAN.split("Nơi nhận:")[0]
+
+
+@pytest.mark.parametrize(
+    ("block", "position"),
+    [
+        # TM. is always followed by the signer's own title: one lost line leaves nothing to store
+        ("Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; So :\n- Lưu: VT.\n\nNguyễn Anh Toàn", None),
+        # seal rim read as letters inside the line
+        ("Nơi nhận: KT. CHỦ TỊCH\n- Như trên; PHÓ CHÚ ^HE TỊCH\n- Lưu: VT.\nNguyễn Anh Toàn",
+         "KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"),
+        # after KT. only a deputy signs: a lost PHÓ, a lost TỊCH, a lost line
+        ("Nơi nhận: KT. CHỦ TỊCH\n- Như trên; CHỦ TỊCH\n- Lưu: VT.\nNguyễn Anh Toàn", "KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"),
+        ("Nơi nhận: KT. GIÁM ĐỐC\n- Như trên; PHÓ GIÁM\n- Lưu: VT.\nNguyễn Anh Toàn",
+         "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC"),
+        ("Nơi nhận: TM. ỦY BAN NHÂN DÂN\n- Như trên; KT. CHỦ TỊCH\n- Lưu: VT. BšE\nNguyễn Anh Toàn",
+         "TM. ỦY BAN NHÂN DÂN - KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"),
+        # a civil-status paper's caption over the position is not the position
+        ("NGƯỜI KÝ GIẤY KHAI SINH\nPHÓ CHỦ TỊCH\n\nNguyễn Anh Toàn", "PHÓ CHỦ TỊCH"),
+    ],
+)
+def test_position_checked_against_decree_30(block: str, position: str | None) -> None:
+    values = _values(extract(_QD_BODY + block, "quyet_dinh", today=TODAY))
+    assert values.get("chuc_vu_nguoi_ky") == position, values
+    assert values["nguoi_ky"] == "Nguyễn Anh Toàn"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("guyễn Bá Đức", "Nguyễn Bá Đức"),  # the capital N lost under the seal
+        ("PHán Diệu Thu", "Phan Diệu Thu"),
+        ("Ñøũyễn Đức Vinh", "Nguyễn Đức Vinh"),
+        ("Nguyên Diệu Liên", "Nguyễn Diệu Liên"),
+        ("đăng Thùy Hoa", None),  # a whole word, not a damaged family name: absent, not guessed
+        ("ê Thùy Thu", None),
+    ],
+)
+def test_signer_family_name_restored(line: str, name: str | None) -> None:
+    values = _values(extract(_QD_BODY + f"Nơi nhận: CHỦ TỊCH\n- Lưu: VT.\n\n{line}\n", "quyet_dinh", today=TODAY))
+    assert values.get("nguoi_ky") == name, values
+
+
+def test_citizen_signature_under_its_caption() -> None:
+    text = TO_KHAI_KS.split("Làm tại")[0] + (
+        "Làm tại: Thanh Thạch, ngày 18 tháng 02 năm 2025\nNgười yêu cầu\n(Ký, ghi rõ họ, chữ đệm, tên)\n\nâ.\n\n"
+        "Phan Thùy Linh\n")
+    _expect(text, "to_khai", {"chuc_vu_nguoi_ky": "Người yêu cầu", "nguoi_ky": "Phan Thùy Linh"})
+
+
+def test_numbers_repaired_against_the_title_and_bare_numbers() -> None:
+    # "TTr" read as "TT" (a commune issues no thông tư) under a TỜ TRÌNH title; a lost slash.
+    tt = "UBND XÃ THANH THẠCH\nSố: 82/TT-UBND Thanh Thạch, ngày 05 tháng 6 năm 2025\nTỜ TRÌNH\n" \
+         "Về việc đề nghị phê duyệt kinh phí\nKính gửi: Ủy ban nhân dân tỉnh"
+    assert _values(extract(tt, "to_trinh", today=TODAY))["so_ky_hieu"] == "82/TTr-UBND"
+    kh = "UBND XÃ THANH THẠCH\nSố: 6KH-UBND\nKẾ HOẠCH\nKiểm tra công tác văn thư, lưu trữ năm 2024"
+    assert _values(extract(kh, "ke_hoach", today=TODAY))["so_ky_hieu"] == "6/KH-UBND"
+    # civil-status papers and receipts number themselves without a symbol
+    gks = GIAY_KHAI_SINH.replace("Số: 125", "Số: 145\nQuyển số: 01/2025")
+    assert _values(extract(gks, "giay_khai_sinh", today=TODAY))["so"] == "145"
+    bl = "ỦY BAN NHÂN DÂN XÃ THANH THẠCH\nMẫu số: 01BLP2-001\nKý hiệu: 22AA-2022\nSố: 0058198\n" \
+         "BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ\n(Liên 2: Giao cho người nộp tiền)\nTên người nộp tiền: Huỳnh Diệu Tuyết\n" \
+         "Số tiền viết bằng chữ: Năm mươi sáu nghìn đồng.\nNgày 24 tháng 04 năm 2022\nNGƯỜI NỘP TIỀN NGƯỜI THU TIỀN\n" \
+         "Huỳnh Diệu Tuyết Trần Ngọc Nam"
+    _expect(bl, "bien_lai", {"so": "0058198", "ngay_ban_hanh": "2022-04-24", "ho_ten": "Huỳnh Diệu Tuyết",
+                             "ten_loai": "Biên lai thu tiền phí, lệ phí", "chuc_vu_nguoi_ky": "NGƯỜI THU TIỀN",
+                             "nguoi_ky": "Trần Ngọc Nam", "co_quan_ban_hanh": "ỦY BAN NHÂN DÂN XÃ THANH THẠCH"},
+            absent=("so_ky_hieu",))
+
+
+def test_dates_under_a_label() -> None:
+    # a birth certificate OCR'd without its place-date line, blank lines between its fields
+    gks = GIAY_KHAI_SINH.split("                                   Thanh Thạch, ngày")[0].replace("\n", "\n\n")
+    _expect(gks, "giay_khai_sinh", {"ngay_ban_hanh": "2025-03-10", "so_dinh_danh": "044325001234"})
+    card = SHORT["can_cuoc"] + "\nNgày, tháng, năm cấp / Date of issue: 30/11/2022"
+    _expect(card, "can_cuoc", {"ngay_ban_hanh": "2022-11-30"})
+
+
+def test_citizen_named_with_an_identifier_in_running_text() -> None:
+    text = QD_CLEAN.replace(
+        "Điều 1. Cấp giấy phép xây dựng cho hộ ông Lê Văn Bình.",
+        "Điều 1. Giao 310 m2 đất ở cho hộ ông Hồ Gia Vinh, Số định danh cá\nnhân: 040062156253, thường trú tại "
+        "thôn Hòa Bình.")
+    _expect(text, "quyet_dinh", {"ho_ten": "Hồ Gia Vinh", "so_dinh_danh": "040062156253"})
+    land = "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT\nAP 5O3150\nI. Người sử dụng đất\nBà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, " \
+           "Số định danh cá nhân:\n001175227794; địa chỉ thường trú: thôn Đông."
+    _expect(land, "gcn_qsdd", {"ho_ten": "Phạm Phương Vân", "so_dinh_danh": "001175227794", "so": "AP 503150"})
+
+
+def test_deceased_and_two_people_forms() -> None:
+    bt = "BỆNH VIỆN ĐA KHOA TỈNH QUẢNG TRỊ\nGIẤY BÁO TỬ\nHọ, chữ đệm, tên người chết: NGUYÊN VĂN KHOA\n" \
+         "Ngày, tháng, năm sinh: 02/03/1941 Giới tính: Nam\nSố định danh cá nhân: 045041001234"
+    _expect(bt, "giay_bao_tu", {"ho_ten": "Nguyễn Văn Khoa", "so_dinh_danh": "045041001234"})
+    # a marriage form names two people side by side: neither is "the" citizen
+    kh = "TỜ KHAI ĐĂNG KÝ KẾT HÔN\nThông tin Bên nữ Bên nam\nHọ, chữ đệm, tên LÊ THỊ MAI TRẦN VĂN NAM\n" \
+         "Số định danh cá nhân 045195001234 045094001234\nLàm tại: Thanh Thạch, ngày 05 tháng 6 năm 2025"
+    _expect(kh, "to_khai", {"ngay_ban_hanh": "2025-06-05"}, absent=("ho_ten", "so_dinh_danh"))
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "abstract"),
+    [
+        ("UBND XÃ THANH THẠCH\nSố: 56/HD-UBND\nHƯỚNG DẪN\nThực hiện quy trình tiếp nhận hồ sơ trực tuyến toàn trình\n"
+         "I. MỤC ĐÍCH, YÊU CẦU", "huong_dan", "Thực hiện quy trình tiếp nhận hồ sơ trực tuyến toàn trình"),
+        ("UBND XÃ THANH THẠCH\nSố: 1/BB-UBND\nBIÊN BẢN\nXác minh tình trạng hôn nhân của công dân\n"
+         "Thời gian bắt đầu: 08 giờ 00 phút", "bien_ban", "Xác minh tình trạng hôn nhân của công dân"),
+        ("UBND TỈNH QUẢNG TRỊ\nSố: 65/CT-UBND\nCHỈ THỊ\n__ Về tăng cường kỷ luật, kỷ cương hành chính _:\n"
+         "Thời gian qua, công tác cải cách", "chi_thi", "Về tăng cường kỷ luật, kỷ cương hành chính"),
+        ("UBND TỈNH QUẢNG TRỊ\nSố: 12/UBND-VP\nV/v đề nghị xác minh thông tin cư trú Quảng Trị, ngày 10 tháng 02 năm "
+         "2023\nKính gửi: Công an xã", "cong_van", "V/v đề nghị xác minh thông tin cư trú"),
+    ],
+)
+def test_abstract_shapes(text: str, doc_type: str, abstract: str) -> None:
+    assert _values(extract(text, doc_type, today=TODAY))["trich_yeu"] == abstract
+
+
+def test_procedure_code_wrapped_and_one_stop_title_restored() -> None:
+    text = PHIEU_MOT_CUA.replace("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "PHIẾU YÊU CẦU BỐ SUNG, HOÀN THIỆN HỒ SƠ") \
+        .replace("(mã thủ tục: 1.001193)", "(mã thủ tục\n1.004873)")
+    _expect(text, "phieu_mot_cua", {"ma_thu_tuc": "1.004873", "ten_loai": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"})
+
+
+def test_untyped_paper_and_certified_copy() -> None:
+    ds = "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nỦY BAN NHÂN DÂN Độc lập - Tự do - Hạnh " \
+         "phúc\nPHƯỜNG ĐỒNG HỚI\nĐồng Hới, ngày 10 tháng 7 năm 2025\nDANH SÁCH\nNgười cao tuổi được chúc thọ\n" \
+         "STT Họ và tên Năm sinh\nNGƯỜI LẬP BIỂU\n\nNguyễn Diệu Yến"
+    _expect(ds, "khac", {"ten_loai": "Danh sách", "chuc_vu_nguoi_ky": "NGƯỜI LẬP BIỂU", "nguoi_ky": "Nguyễn Diệu Yến"})
+    # the copied paper's header is not the copy's: number, date and signer are the stamp's
+    copy = GIAY_KHAI_SINH.split("                                   Thanh Thạch, ngày")[0] + (
+        "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH\nSố chứng thực: 468 Quyển số: 02/2025-SCT/BS\n"
+        "Thanh Thạch, ngày 27 tháng 10 năm 2025\nPHÓ CHỦ TỊCH\n\nPhạm Thị Minh Vân")
+    _expect(copy, "ban_sao_chung_thuc", {
+        "so": "468", "ky_hieu": "SCT/BS", "ngay_ban_hanh": "2025-10-27", "dia_danh": "Thanh Thạch",
+        "chuc_vu_nguoi_ky": "PHÓ CHỦ TỊCH", "nguoi_ky": "Phạm Thị Minh Vân", "ten_loai": "Bản sao",
+        "ho_ten": "Nguyễn Thị Hoa"}, absent=("co_quan_ban_hanh", "so_ky_hieu"))
+
+
+def test_reviewers_corrections_restore_names() -> None:
+    text = QD_OCR.replace("ỦY BAN NHÂN DÂN XÃ TUYÊN HÓA Độc lập", "ỦY BAN NHÂN DÂN XÃ TUYÊN H0A Độc lập") \
+        .replace("Trần Thị Mai", "Trần Thi Mai").replace("Tuyên Hóa, ngay", "Tuyen Hoa, ngay")
+    before = _values(extract(text, "quyet_dinh", today=TODAY))
+    assert before["co_quan_ban_hanh"] != "ỦY BAN NHÂN DÂN XÃ TUYÊN HÓA" and before["nguoi_ky"] == "Trần Thi Mai"
+    lexicon = Lexicon(bodies=("ỦY BAN NHÂN DÂN XÃ TUYÊN HÓA",), signers=("Trần Thị Mai",), places=("Tuyên Hóa",))
+    after = _values(extract(text, "quyet_dinh", today=TODAY, lexicon=lexicon))
+    assert after["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN XÃ TUYÊN HÓA" and after["nguoi_ky"] == "Trần Thị Mai"
+    assert after["dia_danh"] == "Tuyên Hóa" and before["dia_danh"] == "Tuyen Hoa"
+    # a signer whose name differs from a learned one in its marks is someone else
+    other = _values(extract(text.replace("Trần Thi Mai", "Trần Thì Mai"), "quyet_dinh", today=TODAY, lexicon=lexicon))
+    assert other["nguoi_ky"] == "Trần Thì Mai"
+
+
+def test_marriage_row_with_one_number_garbled_and_a_year_split_off() -> None:
+    # OCR mangled the bride's number ("(48304571967"): the groom's, still valid, is not the citizen's
+    kh = "TỜ KHAI ĐĂNG KÝ KẾT HÔN\nThông tin Bên nữ - Bên nam\nHọ, chữ đệm, tên VŨ THỦY LAN PHAN MINH SƠN\n" \
+         "Số dịnh danh cá nhân (48304571967 040092135496\nLàm tại: Thanh Thạch, ngày 21 tháng 12 năm\n\n2022\n"
+    _expect(kh, "to_khai", {"ngay_ban_hanh": "2022-12-21", "dia_danh": "Thanh Thạch"}, absent=("so_dinh_danh",))

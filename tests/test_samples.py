@@ -147,6 +147,9 @@ def test_metadata_truth(every_class: tuple[Path, list[SampleLabel]]) -> None:
             # names are often printed in capitals; the truth keeps their natural case
             if key in md:
                 assert re.sub(r"\s+", "", md[key]).casefold() in flat, (lab.doc_type, key)
+        # the signer's position is what the page prints, line by line ("KT. CHỦ TỊCH - PHÓ CHỦ TỊCH")
+        for line in md.get("chuc_vu_nguoi_ky", "").split(" - ") if md.get("chuc_vu_nguoi_ky") else []:
+            assert re.sub(r"\s+", "", line).casefold() in flat, (lab.doc_type, line)
     qd = next(lab for lab in labels if lab.doc_type == "quyet_dinh")
     assert qd.metadata["ky_hieu"].startswith("QĐ-") and qd.metadata["trich_yeu"].startswith("Về việc")
     assert not qd.metadata["co_quan_ban_hanh"].startswith(("UBND TỈNH", "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ")) or \

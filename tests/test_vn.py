@@ -26,7 +26,8 @@ from pipeline.vn import (
     strip_marks,
     title_lines,
 )
-from pipeline.vn.codes import dossier_unit
+from pipeline.vn.codes import dossier_unit, find_doc_numbers
+from pipeline.vn.lexicon import PROVINCES, UNIT_PHRASES, restore_family_name, restore_known, restore_phrases
 
 TODAY = date(2025, 11, 20)
 
@@ -274,3 +275,77 @@ def test_parse_doc_number_eth_lookalike() -> None:
 @pytest.mark.parametrize("raw", ["07/4/2023", "Số: /QĐ-UBND", "Số: abc/QĐ", "Điều 1. Cấp giấy"])
 def test_parse_doc_number_rejects(raw: str) -> None:
     assert parse_doc_number(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "so_ky_hieu"),
+    [
+        ("Số: 6KH-UBND", "6/KH-UBND"),  # the slash lost before a type abbreviation
+        ("Số: 25/QĐĐ-UBND", "25/QĐ-UBND"),  # a letter read twice
+    ],
+)
+def test_parse_doc_number_repairs_lost_slash_and_doubled_letter(raw: str, so_ky_hieu: str) -> None:
+    dn = parse_doc_number(raw)
+    assert dn is not None and dn.so_ky_hieu == so_ky_hieu and dn.repaired
+
+
+def test_parse_doc_number_needs_a_type_abbreviation_to_repair_a_slash() -> None:
+    # without "/" nothing says where a công văn's number ends and its symbol begins
+    assert parse_doc_number("Số: 12UBND-VP") is None
+    assert find_doc_numbers("Số: 145\nQuyển số: 01/2023") == []
+
+
+def test_fraction_slash_is_a_slash() -> None:
+    # tesseract reads the slash of "55/NQ-HĐND" as U+2044 FRACTION SLASH at times
+    assert normalize("55⁄NQ-HĐND") == "55/NQ-HĐND"
+    dn = parse_doc_number("Số: 55⁄NQ-HĐND")
+    assert dn is not None and dn.so_ky_hieu == "55/NQ-HĐND"
+
+
+# --- administrative vocabulary ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "restored"),
+    [
+        ("UY BAN NHÂN DẪN XA THANH THẠCH", "ỦY BAN NHÂN DÂN XÃ THANH THẠCH"),
+        ("HỘI ĐỒNG NHÂN DÂN TĨNH QUẢNG TRỊ", "HỘI ĐỒNG NHÂN DÂN TỈNH QUẢNG TRỊ"),
+        ("ỦY BAN NHÂN DÂN TỈNH HÀ TỈNH", "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"),  # the longest phrase wins
+        ("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUÁ", "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"),
+    ],
+)
+def test_restore_phrases(raw: str, restored: str) -> None:
+    assert restore_phrases(raw, (*UNIT_PHRASES, *PROVINCES)) == (restored, True)
+
+
+def test_restore_phrases_leaves_unknown_and_ambiguous_words() -> None:
+    assert restore_phrases("ỦY BAN NHÂN DÂN XÃ THANH THẠCH", UNIT_PHRASES) == ("ỦY BAN NHÂN DÂN XÃ THANH THẠCH", False)
+    # two phrases folding alike: neither is chosen
+    assert restore_phrases("HA TINH", ("HÀ TĨNH", "HÀ TỈNH")) == ("HA TINH", False)
+
+
+@pytest.mark.parametrize(
+    ("token", "name"),
+    [("Nguyên", "Nguyễn"), ("NGUYÊN", "Nguyễn"), ("guyễn", "Nguyễn"), ("Ñøũyễn", "Nguyễn"), ("PHán", "Phan"),
+     ("Lê", "Lê"), ("Trinh", None), ("An", None)],
+)
+def test_restore_family_name(token: str, name: str | None) -> None:
+    found = restore_family_name(token)
+    assert (found[0] if found else None) == name
+
+
+def test_restore_known_needs_one_match() -> None:
+    known = ("ỦY BAN NHÂN DÂN XÃ KIM THỦY", "ỦY BAN NHÂN DÂN XÃ KIM HÓA")
+    assert restore_known("UY BAN NHAN DAN XA KIM THUY", known) == "ỦY BAN NHÂN DÂN XÃ KIM THỦY"
+    assert restore_known("ỦY BAN NHÂN DÂN XÃ KlM THỦY", known, min_ratio=0.9) == "ỦY BAN NHÂN DÂN XÃ KIM THỦY"
+    assert restore_known("ỦY BAN NHÂN DÂN XÃ KIM", known, min_ratio=0.9) is None  # as near one as the other
+    assert restore_known("Trần Văn Binh", ("Trần Văn Bình", "Trần Văn Bính")) is None
+
+
+def test_restore_known_only_repairs_damage() -> None:
+    # another commune whose name differs only in its marks is not the one learned
+    known = ("ỦY BAN NHÂN DÂN XÃ TUYÊN HÓA",)
+    assert restore_known("ỦY BAN NHÂN DÂN XÃ TUYÊN HÒA", known, min_ratio=0.9) is None
+    assert restore_known("ỦY BAN NHÂN DÂN XÃ TUYÊN HOA", known) == known[0]  # marks lost
+    assert restore_known("ỦY BAN NHÂN DÂN XÃ TUYÊN H0A", known, min_ratio=0.9) == known[0]  # not a syllable
+    assert restore_known("Trần Thì Mai", ("Trần Thị Mai",)) is None
+    # a closed list (official form titles): any near reading is that title
+    assert restore_known("PHIẾU YÊU CẦU BỐ SUNG", ("PHIẾU YÊU CẦU BỔ SUNG",), closed=True) == "PHIẾU YÊU CẦU BỔ SUNG"

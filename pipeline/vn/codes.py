@@ -174,6 +174,29 @@ def find_personal_ids(text: str, *, today: date | None = None) -> list[Match]:
     return out
 
 
+# The first line of an identity card's machine-readable zone (ICAO 9303 TD1): "IDVNM", the
+# document number (the identifier's last nine digits), its check digit, then the whole identifier.
+_MRZ_RE = re.compile(r"[IT1l|][DO0]VNM(?P<doc>[0-9OoIl]{9})(?P<check>[0-9OoIl])(?P<id>[0-9OoIl]{12})")
+
+
+def _mrz_check_digit(digits: str) -> int:
+    return sum(int(d) * (7, 3, 1)[i % 3] for i, d in enumerate(digits)) % 10
+
+
+def find_mrz_personal_id(text: str, *, today: date | None = None) -> Match | None:
+    """The identifier in a card's machine-readable zone, when its check digit and its repetition
+    as the document number agree (OCR noise in either makes the line worthless, not a guess)."""
+    squeezed = normalize(text).replace(" ", "")  # OCR splits the long line; offsets refer to it squeezed
+    for m in _MRZ_RE.finditer(squeezed):
+        doc, check, ident = (m[k].translate(_DIGIT_FIX) for k in ("doc", "check", "id"))
+        if ident[3:] != doc or _mrz_check_digit(doc) != int(check):
+            continue
+        value = parse_personal_id(ident, today=today)
+        if value is not None:
+            return Match(value, m.start(), m.end(), m.group(0)[:5] != "IDVNM" or ident != m["id"])
+    return None
+
+
 # --- document number and symbol (số, ký hiệu) ---------------------------------------------------------
 #: Decree 30 type abbreviations → doc_type (None: a real type that has no class in DOMAIN.md).
 TYPE_ABBRS: dict[str, str | None] = {
@@ -216,7 +239,8 @@ for _abbr in TYPE_ABBRS:
 _ISSUER_FIX = {"hdnd": "HĐND", "ubnd": "UBND", "du": "ĐU"}
 
 _DOC_NUMBER_RE = re.compile(
-    rf"(?<![A-Za-z])S[oO6]\s?[:;.]?\s*(?P<num>{_D}{{1,6}})\s?/\s?(?P<year>(?:19|20)\d\d\s?/\s?)?"
+    rf"(?<![A-Za-z])S[oO6]\s?[:;.]?\s*(?P<num>{_D}{{1,6}})(?:\s?(?P<slash>/)\s?|(?=[A-Z]))"
+    r"(?P<year>(?:19|20)\d\d\s?/\s?)?"
     r"(?P<sym>[A-Z][A-Za-z0-9]{0,7}(?:\s?[-–]\s?[A-Z0-9][A-Za-z0-9]{0,9}){0,4})(?![A-Za-z0-9])"
 )
 
@@ -239,6 +263,10 @@ class DocNumber:
 def _canonical_abbr(token: str) -> tuple[str | None, bool]:
     options = _ABBR_BY_FOLD.get(fold(token))
     if not options:
+        # A letter read twice ("QĐĐ"): the abbreviation it repeats, when that is one.
+        single = re.sub(r"(.)\1+", r"\1", token)
+        if single != token and _ABBR_BY_FOLD.get(fold(single)):
+            return _canonical_abbr(single)[0], True
         return None, False
     if token in options:
         return token, False
@@ -256,6 +284,12 @@ def _doc_number_from_match(norm: str, m: re.Match[str]) -> DocNumber | None:
     tokens = [t for t in re.split(r"\s?[-–]\s?", norm[m.start("sym") : m.end("sym")]) if t]
     repaired = so != num_raw or " " in m.group(0).split("/", 1)[-1]
     abbr, fixed = _canonical_abbr(tokens[0])
+    if m["slash"] is None:
+        # "6KH-UBND": the slash lost between the number and a type abbreviation; without a known
+        # abbreviation right after the digits, nothing says where the number ends.
+        if abbr is None or TYPE_ABBRS[abbr] is None or m["year"] or len(tokens) < 2:
+            return None
+        repaired = True
     if abbr is not None:
         tokens[0] = abbr
         repaired = repaired or fixed

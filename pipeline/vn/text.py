@@ -15,7 +15,8 @@ from functools import lru_cache
 # Look-alikes OCR engines and PDF producers emit for Vietnamese letters: Icelandic eth for Đ is the
 # classic one (tesseract and many legacy TCVN3 fonts), and the combining forms of the tone marks
 # that some producers leave undecomposed.
-_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "\u0110": "Đ", "\u00a0": " ", "\u2002": " ", "\u2003": " "})
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "\u0110": "Đ", "\u00a0": " ", "\u2002": " ", "\u2003": " ",
+                             "\u2044": "/", "\u2215": "/"})  # fraction and division slashes: "55⁄NQ-HĐND"
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN_RE = re.compile(r"([(\[])\s+")
