@@ -137,3 +137,45 @@ def _finish(pdf: pikepdf.Pdf, out: Path) -> None:
     """PDF/A-2b when the content allows (a CMYK or encrypted original stays plain PDF), then save."""
     pdfa.convert(pdf)
     pdf.save(out, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+def cut(source: Path, fmt: Format, page_nos: Sequence[int], out: Path) -> Path:
+    """The given pages (1-based, in order) of the original as a file of the same format: the
+    original of one document of a split batch. PDF pages are copied as they are (images never
+    re-encoded); TIFF frames are written losslessly. Same input, same bytes, so a retried split
+    stores the same objects under the same keys."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    if fmt == "pdf":
+        try:
+            with pikepdf.open(source) as src, pikepdf.new() as part:
+                for no in page_nos:
+                    part.pages.append(src.pages[no - 1])
+                part.save(tmp, deterministic_id=True)
+        except (pikepdf.PdfError, IndexError) as e:
+            raise PipelineError("unreadable_pdf", f"cannot cut pages {list(page_nos)}: {e}", source=str(source)) from e
+    elif fmt == "tiff":
+        _cut_tiff(source, page_nos, tmp)
+    elif list(page_nos) == [1]:
+        shutil.copyfile(source, tmp)  # a single image is never split; its one page is the whole file
+    else:
+        raise PipelineError("internal_error", f"a {fmt} file has one page, not {list(page_nos)}", source=str(source))
+    tmp.replace(out)
+    return out
+
+
+def _cut_tiff(source: Path, page_nos: Sequence[int], out: Path) -> None:
+    from PIL import Image
+
+    frames = []
+    try:
+        with Image.open(source) as img:
+            dpi = img.info.get("dpi")
+            for no in page_nos:
+                img.seek(no - 1)
+                frames.append(img.copy())
+    except (OSError, EOFError, ValueError) as e:
+        raise PipelineError("unreadable_image", f"cannot cut pages {list(page_nos)}: {e}", source=str(source)) from e
+    extra = {"dpi": dpi} if dpi else {}
+    # Deflate whatever the scanner used: re-encoding a JPEG-compressed frame as JPEG would lose more.
+    frames[0].save(out, "TIFF", compression="tiff_adobe_deflate", save_all=True, append_images=frames[1:], **extra)

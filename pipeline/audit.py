@@ -46,11 +46,13 @@ def reconcile(settings: Settings, inputs: Mapping[str, str], store: ObjectStore)
     r = Reconciliation(inputs=len(inputs))
     with db.session_scope(settings.db_url) as s:
         rows = list(s.scalars(select(Intake).order_by(Intake.id)))
-        docs = {d.sha256: d for d in s.scalars(select(Document))}
+        # A file's documents by its hash: the file stored whole, or the documents it was split into.
+        docs: dict[str, list[Document]] = {}
+        for d in s.scalars(select(Document)):
+            s.expunge(d)
+            docs.setdefault(d.source_sha256 or d.sha256, []).append(d)
         for row in rows:
             s.expunge(row)
-        for d in docs.values():
-            s.expunge(d)
     by_path: dict[str, list[Intake]] = {}
     for row in rows:
         by_path.setdefault(row.inbox_path or row.original_name, []).append(row)
@@ -78,23 +80,25 @@ def reconcile(settings: Settings, inputs: Mapping[str, str], store: ObjectStore)
         elif row.state in (DONE, DUPLICATE):
             r.stored += row.state == DONE
             r.duplicates += row.state == DUPLICATE
-            doc = docs.get(sha)
-            if doc is None:
+            mine_docs = docs.get(sha, [])
+            if not mine_docs:
                 r.lost.append(f"{rel}: {row.state} but no document has its content")
             elif row.state == DONE:
-                original = store.stat(doc.outputs[0]) if doc.outputs else None
-                if original is None or original.sha256 != sha:
-                    r.lost.append(f"{rel}: the stored original {doc.outputs[:1]} is missing or differs")
-                missing = [k for k in doc.outputs[1:] if store.stat(k) is None]
-                if missing:
-                    r.lost.append(f"{rel}: outputs missing from the store: {missing}")
+                for doc in mine_docs:
+                    original = store.stat(doc.outputs[0]) if doc.outputs else None
+                    if original is None or original.sha256 != doc.sha256:
+                        r.lost.append(f"{rel}: the stored original {doc.outputs[:1]} is missing or differs")
+                    missing = [k for k in doc.outputs[1:] if store.stat(k) is None]
+                    if missing:
+                        r.lost.append(f"{rel}: outputs missing from the store: {missing}")
             if settings.done_mode == "move" and done_files[row.original_name] == 0:
                 r.problems.append(f"{rel}: {row.state} but not handed back under done/")
     stored_shas = Counter(row.sha256 for row in rows if row.state == DONE)
     r.double += [f"content {sha[:12]} stored by {n} intakes" for sha, n in stored_shas.items() if n > 1]
     records = [k for k in store.list() if k.endswith("/record.json")]
-    if len(records) != len(docs):
-        r.double.append(f"{len(records)} record.json objects for {len(docs)} documents")
+    n_docs = sum(len(v) for v in docs.values())
+    if len(records) != n_docs:
+        r.double.append(f"{len(records)} record.json objects for {n_docs} documents")
     spool_left = [p.name for p in settings.spool.glob("*.data")] if r.in_flight == 0 else []
     if spool_left:
         r.problems.append(f"spool not released: {spool_left[:5]}")

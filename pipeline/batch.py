@@ -1,5 +1,6 @@
 """`sohoa process`: the pipeline in this process over many files, pages of several files in flight at
-once so that every core has a page to read, results yielded in the order the files were given."""
+once so that every core has a page to read, documents yielded in the order the files were given (a
+scanned batch yields each document it was split into)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from pathlib import Path
 
 from pipeline import db
 from pipeline.config import Settings
-from pipeline.document import Source, finish
+from pipeline.document import Source, finish_file
 from pipeline.dossiers import link_same_content
 from pipeline.errors import PipelineError
 from pipeline.identity import sha256_file
 from pipeline.intake import record_direct
 from pipeline.ocr import read_page
 from pipeline.pages import Format, plan
-from pipeline.record import load_record
+from pipeline.record import load_records
 from pipeline.store import ObjectStore
 from schemas.document import DocumentRecord, ErrorInfo, ProcessError
 from schemas.tasks import PageResult
@@ -34,7 +35,7 @@ class _InFlight:
     source: Source | None = None
     fmt: Format | None = None
     pages: list[Future[PageResult]] | None = None
-    done: DocumentRecord | ProcessError | None = None
+    done: list[DocumentRecord] | ProcessError | None = None
 
 
 def _error(path: Path, e: Exception) -> ProcessError:
@@ -52,15 +53,16 @@ def process_files(
     *,
     window: int | None = None,
 ) -> Iterator[DocumentRecord | ProcessError]:
-    """`files` gives (path, unit, role). A file that cannot be digitised yields a ProcessError; the run goes on."""
+    """`files` gives (path, unit, role). Yields every document of every file (a scanned batch may hold
+    several); a file that cannot be digitised yields a ProcessError and the run goes on."""
     window = window or max(2, 2 * settings.workers)
     queue: deque[_InFlight] = deque()
     for path, unit, role in files:
         queue.append(_start(path, unit, role, settings, store, executor))
         while len(queue) >= window:
-            yield _finish(queue.popleft(), settings, store)
+            yield from _finish(queue.popleft(), settings, store)
     while queue:
-        yield _finish(queue.popleft(), settings, store)
+        yield from _finish(queue.popleft(), settings, store)
 
 
 def _start(
@@ -71,11 +73,12 @@ def _start(
     try:
         sha = sha256_file(path)
         with db.session_scope(settings.db_url) as s:
-            earlier = load_record(s, sha)
-        if earlier is not None:
-            item.done = earlier.model_copy(update={"source": str(path), "duplicate_of": earlier.doc_id})
-            record_direct(settings, path, sha, unit=unit, role=role, document_id=earlier.doc_id, duplicate=True)
-            link_same_content(settings.db_url, sha, path, path.name, role)  # dropped for another dossier: reuse
+            earlier = load_records(s, sha)
+        if earlier:
+            item.done = [r.model_copy(update={"source": str(path), "duplicate_of": r.doc_id}) for r in earlier]
+            record_direct(settings, path, sha, unit=unit, role=role, document_id=earlier[0].doc_id, duplicate=True)
+            if earlier[0].part is None:
+                link_same_content(settings.db_url, sha, path, path.name, role)  # dropped for another dossier: reuse
             return item
         item.source = Source(path, sha, path.name, unit, role, datetime.now(UTC))
         doc_plan = plan(path)
@@ -92,19 +95,21 @@ def _start(
     return item
 
 
-def _finish(item: _InFlight, settings: Settings, store: ObjectStore) -> DocumentRecord | ProcessError:
+def _finish(item: _InFlight, settings: Settings, store: ObjectStore) -> list[DocumentRecord] | list[ProcessError]:
+    if isinstance(item.done, ProcessError):
+        return [item.done]
     if item.done is not None:
         return item.done
     assert item.source is not None and item.fmt is not None and item.pages is not None
     src = item.source
     try:
         results = [f.result() for f in item.pages]
-        record = finish(src, item.fmt, results, settings, store)
-        record_direct(settings, item.path, src.sha256, unit=src.unit, role=src.role, document_id=record.doc_id)
-        return record.model_copy(update={"source": str(item.path)})
+        records = finish_file(src, item.fmt, results, settings, store)
+        record_direct(settings, item.path, src.sha256, unit=src.unit, role=src.role, document_id=records[0].doc_id)
+        return [r.model_copy(update={"source": str(item.path)}) for r in records]
     except Exception as e:
         _record_failure(settings, item.path, src.sha256, src.unit, src.role, e)
-        return _error(item.path, e)
+        return [_error(item.path, e)]
 
 
 def _record_failure(

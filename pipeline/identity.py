@@ -18,5 +18,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def doc_id_for(sha256: str) -> str:
-    return str(uuid.uuid5(DOC_NAMESPACE, sha256))
+def doc_id_for(sha256: str, part: int | None = None) -> str:
+    """The id of a file's document, or of its `part`-th document when the file was split: derived from
+    the file's hash either way, so a retried split writes the same keys and rows again."""
+    return str(uuid.uuid5(DOC_NAMESPACE, sha256 if part is None else f"{sha256}#{part}"))

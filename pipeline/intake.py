@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from pipeline import db
@@ -263,7 +263,8 @@ def route(intake_id: int, settings: Settings, enqueue: Enqueue) -> Intake:
     with db.session_scope(settings.db_url) as s:
         fresh = s.get(Intake, intake_id)
         assert fresh is not None
-        existing = s.scalar(select(Document.id).where(Document.sha256 == fresh.sha256))
+        existing = s.scalar(select(Document.id).where(  # the file stored whole, or split into documents
+            or_(Document.sha256 == fresh.sha256, Document.source_sha256 == fresh.sha256)).limit(1))
         first = s.scalar(
             select(Intake.id)
             .where(Intake.sha256 == fresh.sha256, Intake.state.in_(PENDING), Intake.id != fresh.id)

@@ -49,6 +49,7 @@ class Geometry:
     turn: int = 0
     skew: float = 0.0
     decided_by: Literal["profile", "osd", "none"] = "none"
+    ink: float = 0.0  # share of the analysis copy that is ink: a blank separator page has next to none
 
     @property
     def identity(self) -> bool:
@@ -184,8 +185,9 @@ def osd_turn(img: Image.Image, timeout: float = 30) -> int | None:
 
 def analyse(img: Image.Image, dpi: float, *, use_osd: bool = True) -> Geometry:
     ink = analysis_copy(img, dpi)
+    share = round(float(ink.mean()), 5) if ink.size else 0.0
     if ink.sum() < 200:  # blank page: nothing to straighten
-        return Geometry()
+        return Geometry(ink=share)
     skew_h, score_h = estimate_skew(ink)
     skew_v, score_v = estimate_skew(np.ascontiguousarray(ink.T[::-1]))  # the page turned 90° counter-clockwise
     if score_v > score_h * 1.15:
@@ -201,14 +203,14 @@ def analyse(img: Image.Image, dpi: float, *, use_osd: bool = True) -> Geometry:
     elif use_osd:
         turned = osd_turn(img)
         if turned is None:
-            return Geometry(base, skew if abs(skew) >= MIN_SKEW else 0.0, "none")
+            return Geometry(base, skew if abs(skew) >= MIN_SKEW else 0.0, "none", share)
         decided = "osd"
         flip = (turned - base) % 360 == 180
     else:
         flip = False
         decided = "none"
     turn = (base + (180 if flip else 0)) % 360
-    return Geometry(turn, skew if abs(skew) >= MIN_SKEW else 0.0, decided)
+    return Geometry(turn, skew if abs(skew) >= MIN_SKEW else 0.0, decided, share)
 
 
 def apply(img: Image.Image, g: Geometry) -> Image.Image:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pipeline.models import Document, Dossier, Page
-from schemas.document import DocumentRecord, OcrSummary
+from schemas.document import DocumentRecord, OcrSummary, Part
 from schemas.tasks import PageResult
 
 SCAN_MIN_DPI = 200.0
@@ -22,8 +24,13 @@ def page_compliant(page: PageResult) -> bool | None:
     return page.dpi >= SCAN_MIN_DPI - 0.5 and page.colour == "colour"
 
 
-def save_document(session: Session, record: DocumentRecord, pages: list[PageResult], prefix: str) -> bool:
-    """Insert the document, its pages and its dossier. Returns False when it was already there."""
+def save_document(
+    session: Session, record: DocumentRecord, pages: list[PageResult], prefix: str,
+    separators: Sequence[PageResult] = (),
+) -> bool:
+    """Insert the document, its pages and its dossier. Returns False when it was already there.
+    `separators`: blank sheets of a split batch next to it (numbered after its own pages); kept as its
+    pages of source `separator`, so that scanned pages still add up."""
     if session.get(Document, record.doc_id) is not None:
         return False
     ma_ho_so = record.metadata.get("ma_ho_so")
@@ -56,14 +63,17 @@ def save_document(session: Session, record: DocumentRecord, pages: list[PageResu
             text=record.text,
             prefix=prefix,
             outputs=list(record.outputs),
+            source_sha256=record.part.source_sha256 if record.part else None,
+            part=record.part.model_dump(mode="json", exclude={"source_sha256"}) if record.part else None,
+            dossier_source=record.dossier_source,
         )
     )
-    for p in pages:
+    for p, source in [*((p, p.source) for p in pages), *((p, "separator") for p in separators)]:
         session.add(
             Page(
                 document_id=record.doc_id,
                 page_no=p.page_no,
-                source=p.source,
+                source=source,
                 mean_confidence=p.mean_confidence,
                 low_confidence_words=p.low_confidence_words,
                 width_px=p.width_px,
@@ -80,6 +90,15 @@ def save_document(session: Session, record: DocumentRecord, pages: list[PageResu
         session.rollback()
         return False  # the same content finished in another worker first
     return True
+
+
+def load_records(session: Session, sha256: str) -> list[DocumentRecord]:
+    """The documents made of the file with this hash: the file itself, or the documents it was split
+    into, in their order in the file. A split file's documents are recorded together or not at all."""
+    docs = list(session.scalars(
+        select(Document).where(or_(Document.sha256 == sha256, Document.source_sha256 == sha256))
+    ))
+    return [record_of(d) for d in sorted(docs, key=lambda d: (d.part or {}).get("index", 0))]
 
 
 def load_record(session: Session, sha256: str) -> DocumentRecord | None:
@@ -108,4 +127,6 @@ def record_of(doc: Document) -> DocumentRecord:
             pages_ocr=doc.pages_ocr, pages_text_layer=doc.pages_text_layer, mean_confidence=doc.mean_confidence
         ),
         outputs=list(doc.outputs),
+        dossier_source=doc.dossier_source,  # type: ignore[arg-type]
+        part=Part(source_sha256=doc.source_sha256, **doc.part) if doc.part and doc.source_sha256 else None,
     )

@@ -56,6 +56,24 @@ def observe(r: redis.Redis, stage: str, seconds: float) -> None:
         log.warning("stage duration of %s not recorded: %s", stage, e)
 
 
+class Clock:
+    """Durations of the stages run inside one pipeline call, as plain data: the pipeline (which knows no
+    Redis) times its stages into a Clock and the Celery task hands them to `observe`."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[str, float]] = []
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.spans.append((stage, time.perf_counter() - started))
+
+    def report(self, r: redis.Redis) -> None:
+        for stage, seconds in self.spans:
+            observe(r, stage, seconds)
+
+
 @contextmanager
 def timed(r: redis.Redis | None, stage: str) -> Iterator[None]:
     """Observe the duration of the block when it ends normally (a failed stage is counted as a failure

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from pipeline import db
 from pipeline.models import CLAIMED, DONE, DUPLICATE, QUARANTINED, QUEUED, Document, Intake, Page
+from pipeline.unlinked import count_unlinked
 
 FAILURE_CODES = ("internal_error", "worker_crashed", "ocr_failed")
 COLUMNS = ("received", "processed", "duplicates", "quarantined", "in_flight", "failed")
@@ -39,6 +40,7 @@ def status(db_url: str) -> dict[str, Any]:
         types = dict(s.execute(select(Document.doc_type, func.count()).group_by(Document.doc_type)).all())
         dossiers = s.scalar(select(func.count(func.distinct(Document.ma_ho_so)))) or 0
         ocr_pages = s.scalar(select(func.sum(Document.pages_ocr))) or 0
+        unlinked = count_unlinked(s)
         text_pages = s.scalar(select(func.sum(Document.pages_text_layer))) or 0
     totals = dict.fromkeys(COLUMNS, 0)
     for r in rows.values():
@@ -53,5 +55,6 @@ def status(db_url: str) -> dict[str, Any]:
         "pages_text_layer": text_pages,
         "review": review,
         "dossiers": dossiers,
+        "unlinked": unlinked,  # documents of no dossier: `sohoa dossiers unlinked` lists them
         "doc_types": dict(sorted(types.items(), key=lambda kv: -kv[1])),
     }

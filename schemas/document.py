@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 Role = Literal["thanh_phan", "ket_qua_xu_ly", "ket_qua"]
+# Where a document's dossier code came from, most trusted first (DESIGN.md).
+DossierVia = Literal["qr", "slip", "text", "sidecar", "file_name"]
 
 # Metadata keys of DOMAIN.md, in the order a reader expects them.
 METADATA_KEYS: tuple[str, ...] = (
@@ -39,11 +42,23 @@ class OcrSummary(BaseModel):
     )
 
 
+class Part(BaseModel):
+    """Where a document sits in a scanned batch that held several (pipeline/split.py)."""
+
+    source_sha256: str = Field(description="of the batch file the document was cut from")
+    index: int = Field(description="1-based position of this document in the file")
+    of: int = Field(description="documents the file was split into")
+    pages: list[int] = Field(description="the file's pages (1-based) that make this document, in order")
+    separators: list[int] = Field(
+        default_factory=list, description="blank separator pages after it, dropped from the document"
+    )
+
+
 class DocumentRecord(BaseModel):
     """One document, as printed by `sohoa process --format jsonl` and stored as `record.json`."""
 
     source: str = Field(description="the file as given (path or original name)")
-    sha256: str
+    sha256: str = Field(description="of the stored original: the file, or this document's cut of a batch file")
     doc_id: str
     unit: str | None = None
     pages: int
@@ -58,6 +73,10 @@ class DocumentRecord(BaseModel):
     ocr: OcrSummary
     outputs: list[str] = Field(default_factory=list, description="object keys in the store")
     duplicate_of: str | None = Field(default=None, description="doc_id of the first copy of this content")
+    dossier_source: DossierVia | None = Field(
+        default=None, description="where `metadata.ma_ho_so` came from; null when the document has no dossier"
+    )
+    part: Part | None = Field(default=None, description="set when the file was split into several documents")
 
 
 class ErrorInfo(BaseModel):
@@ -71,3 +90,19 @@ class ProcessError(BaseModel):
 
     source: str
     error: ErrorInfo
+
+
+class UnlinkedDocument(BaseModel):
+    """A stored document that belongs to no dossier: neither its own code (QR, slip, text, sidecar,
+    file name) nor a dossier's link to it. `sohoa dossiers unlinked` lists them for a clerk to settle."""
+
+    doc_id: str
+    source: str = Field(description="the file it came from")
+    part: str | None = Field(default=None, description="`k/n` when the file was split into n documents")
+    pages: int
+    doc_type: str
+    doc_type_confidence: float
+    unit: str | None = None
+    role: Role | None = None
+    created_at: datetime
+    prefix: str = Field(description="where its objects are in the store (under no-dossier/)")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from schemas.document import DocumentRecord, ProcessError
+from schemas.document import DocumentRecord, ProcessError, UnlinkedDocument
 from schemas.report import DossierDetail, Report
-from schemas.samples import SampleLabel
+from schemas.samples import BatchLabel, SampleLabel
 from schemas.tasks import IngestJob, PageJob, PageResult
 
 OUT = Path(__file__).parent / "json"
@@ -21,6 +21,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "page_job": PageJob,
     "page_result": PageResult,
     "sample_label": SampleLabel,
+    "batch_label": BatchLabel,
+    "unlinked_document": UnlinkedDocument,
     "report": Report,
     "dossier_detail": DossierDetail,
 }

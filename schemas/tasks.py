@@ -70,3 +70,7 @@ class PageResult(BaseModel):
     )
     pdf_path: str | None = Field(default=None, description="searchable single-page PDF in the work dir")
     seconds: float = 0.0
+    ink: float | None = Field(
+        default=None, description="share of the page (margins aside) that is ink, 0-1; null for a text-layer page"
+    )
+    qr: list[str] = Field(default_factory=list, description="payloads of the QR codes read on the page")

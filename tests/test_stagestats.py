@@ -47,3 +47,17 @@ def test_metrics_exposition_has_stage_histograms(settings: Settings, redis_serve
     assert 'sohoa_stage_seconds_count{stage="finish"} 2.0' in text
     assert 'sohoa_stage_seconds_sum{stage="finish"} 3.7' in text
     assert 'sohoa_stage_seconds_count{stage="ocr"} 0.0' in text
+
+
+def test_a_clock_keeps_the_pipeline_s_stages_for_the_task_to_report(redis_server) -> None:  # type: ignore[no-untyped-def]
+    clock = stagestats.Clock()
+    for _ in range(2):  # a split file classifies each of its documents
+        with clock("classify"):
+            pass
+    with pytest.raises(OSError), clock("store"):
+        raise OSError("the store is down")
+    assert [stage for stage, _ in clock.spans] == ["classify", "classify"]
+    r = redis.Redis.from_url(redis_server.url)
+    clock.report(r)
+    got = {h.stage: h.count for h in stagestats.read(r)}
+    assert got["classify"] == 2 and got["store"] == 0

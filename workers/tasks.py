@@ -210,10 +210,12 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
             return "already finished"
         if too_many_deliveries(key):
             raise PipelineError("worker_crashed", "finishing the document killed its worker repeatedly")
+        clock = stagestats.Clock()
         with stagestats.timed(_redis(), "finish"):
             pages = _all_pages(Path(j.path), fmt, n_pages, settings.work / j.sha256)
             source = Source(Path(j.path), j.sha256, j.original_name, j.unit, j.role, j.received_at)
-            record = finish_document(source, fmt, pages, settings, store())
+            record = finish_document(source, fmt, pages, settings, store(), clock)
+        clock.report(_redis())
         if intake.complete(j.sha256, settings, record.doc_id):
             stagestats.observe(_redis(), "total", (datetime.now(UTC) - _aware(j.received_at)).total_seconds())
         _done(key)

@@ -65,7 +65,7 @@ def _citizen_sign(ctx: Ctx, who: str, name: str, place: bool = True) -> Columns:
         ctx.meta.update(dia_danh=ctx.unit.place, ngay_ban_hanh=ctx.date.isoformat())
     items += [centre(who, "B", 13), centre("(Ký, ghi rõ họ, chữ đệm, tên)", "I", 12), Sign(20),
               centre(name, "B", 13)]
-    ctx.meta["nguoi_ky"] = name
+    ctx.meta.update(nguoi_ky=name, chuc_vu_nguoi_ky=who)  # the caption the citizen signs under
     return Columns([Column(95, 105, items)], space_after=2)
 
 
@@ -121,6 +121,9 @@ def to_khai(ctx: Ctx) -> Doc:
         field_line("Số định danh cá nhân", applicant.ident),
         field_line("Số điện thoại", phone(rng)),
     ]
+    # The citizen a tờ khai is about: the child it registers (who has no identifier yet), the
+    # deceased, or, for a request about oneself, the applicant.
+    subject: Person | None = applicant
     if kind == "khai_sinh":
         mother = person(rng, male=False, born=(1988, 2004), address=applicant.address)
         father = person(rng, male=True, born=(1985, 2002), address=applicant.address)
@@ -145,6 +148,8 @@ def to_khai(ctx: Ctx) -> Doc:
             fields_row([("Năm sinh", str(father.birth.year)), ("Dân tộc", father.ethnic), ("Quốc tịch", "Việt Nam")]),
             field_line("Nơi cư trú", father.address),
         ]
+        subject = None
+        ctx.meta["ho_ten"] = child.name
     elif kind == "khai_tu":
         dead = person(rng, born=(1930, 1965))
         died = ctx.date - dt.timedelta(days=rng.randint(1, 14))
@@ -160,6 +165,7 @@ def to_khai(ctx: Ctx) -> Doc:
             field_line("Nơi chết", rng.choice(["tại nhà", *_HOSPITALS])),
             field_line("Nguyên nhân chết", rng.choice(["Bệnh", "Già yếu", "Tai nạn giao thông"])),
         ]
+        subject = dead
     elif kind == "tthn":
         blocks += [
             field_line("Tình trạng hôn nhân", rng.choice(["Chưa đăng ký kết hôn với ai", "Đã ly hôn",
@@ -178,7 +184,8 @@ def to_khai(ctx: Ctx) -> Doc:
                        "các bên liên quan theo quy định pháp luật."))
     blocks.append(body("Tôi chịu hoàn toàn trách nhiệm trước pháp luật về nội dung cam đoan của mình."))
     blocks.append(_citizen_sign(ctx, "Người yêu cầu", applicant.name))
-    ctx.meta.update(ho_ten=applicant.name, so_dinh_danh=applicant.ident)
+    if subject is not None:
+        ctx.meta.update(ho_ten=subject.name, so_dinh_danh=subject.ident)
     return _done(ctx, "to_khai", "Tờ khai", blocks)
 
 
@@ -435,14 +442,15 @@ def ban_sao_chung_thuc(ctx: Ctx) -> Doc:
     n = rng.randint(1, 2500)
     book = f"{rng.randint(1, 5):02d}/{ctx.date.year}-SCT/BS"
     signer = official(rng)
+    title = signer_lines(rng, collective=False)[-1]
     stamp: list[ColumnItem] = [centre("CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH", "B", 11.5),
              centre(f"Số chứng thực: {n} Quyển số: {book}", "R", 11),
              centre(nfc(f"{ctx.unit.place}, {long_date(ctx.date)}"), "I", 11),
-             centre(signer_lines(rng, collective=False)[-1], "B", 11.5)]
+             centre(title, "B", 11.5)]
     stamp += [Sign(18, seal=True), centre(signer.name, "B", 11.5)]
     blocks.append(Columns([Column(90, 110, stamp)], space_after=0))
     ctx.meta.update(so=str(n), ky_hieu="SCT/BS", ngay_ban_hanh=ctx.date.isoformat(), dia_danh=ctx.unit.place,
-                    nguoi_ky=signer.name)
+                    nguoi_ky=signer.name, chuc_vu_nguoi_ky=title)
     for k in ("ho_ten", "so_dinh_danh"):
         if k in inner.metadata:
             ctx.meta[k] = inner.metadata[k]
@@ -595,9 +603,11 @@ def phieu_mot_cua(ctx: Ctx) -> Doc:
              "bo_sung": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
              "tu_choi": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
              "xin_loi": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"}[kind]
-    blocks: list[Block] = [QR(code, 20), header(ctx, so=None, issuer=desk, parent=ctx.unit.body),
-                           Para([Run(title, "B")], size=14, align="center", space_after=2),
-                           centre(f"Mã hồ sơ: {code}", "B", 13, space_after=1)]
+    qr = code if ctx.qr is None else ctx.qr
+    blocks: list[Block] = [QR(qr, 20, ctx.qr_damaged)] if qr else []
+    blocks += [header(ctx, so=None, issuer=desk, parent=ctx.unit.body),
+               Para([Run(title, "B")], size=14, align="center", space_after=2),
+               centre(f"Mã hồ sơ: {code}", "B", 13, space_after=1)]
     if kind == "tiep_nhan":
         blocks.append(centre("(Liên: Giao cho người nộp hồ sơ)", "I", 12, space_after=5))
     else:
@@ -655,7 +665,7 @@ def phieu_mot_cua(ctx: Ctx) -> Doc:
     blocks.append(two_signatures("NGƯỜI NỘP HỒ SƠ", p.name, "NGƯỜI TIẾP NHẬN HỒ SƠ", clerk.name,
                                  note="(Ký và ghi rõ họ tên)"))
     ctx.meta.update(ma_ho_so=code, ma_thu_tuc=proc, ho_ten=p.name, so_dinh_danh=p.ident,
-                    co_quan_ban_hanh=desk)
+                    co_quan_ban_hanh=desk, nguoi_ky=clerk.name, chuc_vu_nguoi_ky="NGƯỜI TIẾP NHẬN HỒ SƠ")
     return _done(ctx, "phieu_mot_cua", title[0] + title[1:].lower(), blocks)
 
 
@@ -689,7 +699,8 @@ def bien_lai(ctx: Ctx) -> Doc:
                                                 f"{ctx.date.year}", "I", 13)])], space_after=1)]
     collector = person(rng, born=(1980, 2000))
     blocks.append(two_signatures("NGƯỜI NỘP TIỀN", p.name, "NGƯỜI THU TIỀN", collector.name))
-    ctx.meta.update(so=f"{n:07d}", ngay_ban_hanh=ctx.date.isoformat(), co_quan_ban_hanh=ctx.unit.body, ho_ten=p.name)
+    ctx.meta.update(so=f"{n:07d}", ngay_ban_hanh=ctx.date.isoformat(), co_quan_ban_hanh=ctx.unit.body, ho_ten=p.name,
+                    nguoi_ky=collector.name, chuc_vu_nguoi_ky="NGƯỜI THU TIỀN")
     if ctx.dossier:
         ctx.meta["ma_ho_so"] = ctx.dossier
     return _done(ctx, "bien_lai", "Biên lai thu tiền phí, lệ phí", blocks)
@@ -713,7 +724,9 @@ def giay_uy_quyen(ctx: Ctx) -> Doc:
                            Columns([Column(105, 92, [centre(place_date(ctx.unit.place, ctx.date), "I", 13)])],
                                    space_after=1),
                            two_signatures("BÊN ĐƯỢC ỦY QUYỀN", b.name, "BÊN ỦY QUYỀN", a.name)]
-    ctx.meta.update(ngay_ban_hanh=ctx.date.isoformat(), dia_danh=ctx.unit.place)
+    # the principal signs at the right, where Decree 30 puts the signature that issues the paper
+    ctx.meta.update(ngay_ban_hanh=ctx.date.isoformat(), dia_danh=ctx.unit.place, nguoi_ky=a.name,
+                    chuc_vu_nguoi_ky="BÊN ỦY QUYỀN")
     return _done(ctx, "giay_uy_quyen", "Giấy ủy quyền", blocks)
 
 
@@ -741,7 +754,7 @@ def hop_dong(ctx: Ctx) -> Doc:
                            two_signatures("ĐẠI DIỆN BÊN B", b.name, "ĐẠI DIỆN BÊN A", signer.name, note="",
                                           seal_right=True)]
     trich = f"Về việc cung cấp dịch vụ {service}"
-    ctx.meta.update(trich_yeu=trich)
+    ctx.meta.update(trich_yeu=trich, nguoi_ky=signer.name, chuc_vu_nguoi_ky="ĐẠI DIỆN BÊN A")
     return _done(ctx, "hop_dong", "Hợp đồng", blocks)
 
 

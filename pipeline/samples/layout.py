@@ -311,7 +311,14 @@ class _Renderer:
         d = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
         d.add(w)
         # In the top-left corner, above the header, where one-stop-shop slips print it.
-        renderPDF.draw(d, self.c, MARGIN_LEFT - 12 * mm, self.y - size)
+        x, y = MARGIN_LEFT - 12 * mm, self.y - size
+        renderPDF.draw(d, self.c, x, y)
+        if q.damaged:
+            # A torn corner and a smear over two finder patterns: no reader recovers that.
+            self.c.setFillColorRGB(1, 1, 1)
+            self.c.rect(x, y + size * 0.45, size * 0.55, size * 0.55, stroke=0, fill=1)
+            self.c.setFillColorRGB(*INK)
+            self.c.rect(x + size * 0.5, y, size * 0.5, size * 0.4, stroke=0, fill=1)
         self.y -= size + 1 * mm
 
     # -- tables and cards --------------------------------------------------------------------

@@ -94,6 +94,7 @@ class Table:
 class QR:
     data: str
     mm: float = 20.0
+    damaged: bool = False  # a smudge over a finder pattern and much of the code: unreadable
 
 
 @dataclass

@@ -24,6 +24,10 @@ class Ctx:
     procedure: str | None = None
     long: bool = False  # may spill onto a second page
     meta: dict[str, str] = field(default_factory=dict)
+    # A slip's QR code: None prints the bare dossier code (the default), "" no code at all, any other
+    # text is the payload as printed (key=value pairs, JSON, a URL...); `qr_damaged` smudges it.
+    qr: str | None = None
+    qr_damaged: bool = False
 
 
 def number(rng: random.Random, d: dt.date) -> int:
