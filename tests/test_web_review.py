@@ -173,6 +173,9 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
         page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         page.goto(base + "review")
         assert page.locator(f"tr[data-doc='{doc_id}']").count() == 0
+        page.click("nav >> text=Chưa có hồ sơ")  # the "no dossier" list, from the menu
+        page.wait_for_url(f"{base}unlinked")
+        assert "tài liệu chưa có mã hồ sơ" in page.locator("#unlinked-count").inner_text()
 
         # The operator again: the corrections, with the identifier masked.
         op.reload()
@@ -190,3 +193,26 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
     body, metas = _stored(store, record)
     assert body["doc_type"] == "don" and body["metadata"]["so_dinh_danh"] == IDENTIFIER
     assert all(m["doc_type"] == "don" and m["reviewed_by"] == "lan" for m in metas), metas
+
+
+def test_the_no_dossier_list_until_a_clerk_gives_the_dossier(
+    flagged: tuple[Settings, ObjectStore, DocumentRecord],
+) -> None:
+    settings, _, record = flagged
+    with db.session_scope(settings.db_url) as s:
+        s.get(Document, record.doc_id).ma_ho_so = None  # type: ignore[union-attr]  # a paper with no code
+    client = TestClient(create_app(settings))
+    clerk = {"Authorization": f"Bearer {new_token(settings.db_url, 'lan')}"}
+    operator = {"Authorization": f"Bearer {new_token(settings.db_url, 'vanhanh')}"}
+    [item] = client.get("/api/unlinked", headers=clerk).json()
+    assert item["doc_id"] == record.doc_id and item["source"] == Path(record.source).name
+    assert client.get("/api/unlinked", headers=operator).json()[0]["source"] == MASK + ".pdf"
+    assert client.get(f"/api/unlinked?unit={record.unit}x", headers=clerk).json() == []
+    page = client.get("/unlinked", headers=clerk)
+    assert page.status_code == 200 and f'href="/review/{record.doc_id}"' in page.text
+    assert "1 tài liệu chưa có mã hồ sơ" in page.text
+    fixed = client.post(f"/api/review/{record.doc_id}/fix", headers=clerk,
+                        json={"fields": {"ma_ho_so": "H50.12-251103-0142"}})
+    assert fixed.status_code == 200, fixed.text
+    assert client.get("/api/unlinked", headers=clerk).json() == []
+    assert "Mọi tài liệu đều đã thuộc một hồ sơ" in client.get("/unlinked", headers=clerk).text

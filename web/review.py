@@ -21,7 +21,8 @@ from pipeline.extract import TYPE_NAMES
 from pipeline.models import Correction, Document
 from pipeline.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
 from pipeline.store import ObjectStore, StoreError, open_store
-from schemas.document import METADATA_KEYS
+from pipeline.unlinked import count_unlinked, list_unlinked
+from schemas.document import METADATA_KEYS, UnlinkedDocument
 from schemas.review import CorrectionInfo, Reason, ReviewDocument, ReviewFix, ReviewItem, ReviewRejected
 from web.auth import Principal, check_csrf, form_of, require
 from web.pages import lang_of, render
@@ -135,6 +136,17 @@ def page_image(pdf: bytes, page_no: int, dpi: float = PREVIEW_DPI) -> bytes:
     return out.getvalue()
 
 
+def _unlinked(settings: Settings, who: Principal, unit: str | None, limit: int) -> tuple[int, list[UnlinkedDocument]]:
+    """The "no dossier" list (pipeline/unlinked.py): its size and its newest documents; file names are
+    personal data (they often carry a citizen's name)."""
+    with db.session_scope(settings.db_url) as s:
+        n = count_unlinked(s, unit)
+        docs = list_unlinked(s, unit=unit, limit=limit)
+    if not who.can("personal_data"):
+        docs = [d.model_copy(update={"source": MASK + Path(d.source).suffix}) for d in docs]
+    return n, docs
+
+
 # --- JSON API --------------------------------------------------------------------------------------
 
 
@@ -171,6 +183,12 @@ def api_fix(request: Request, doc_id: str, fix: ReviewFix, who: Fixer) -> Respon
     return _document(settings, who, doc_id)
 
 
+@router.get("/api/unlinked", response_model=list[UnlinkedDocument], tags=["dossiers"])
+def api_unlinked(request: Request, who: Reader, unit: str | None = None, limit: int = 200) -> list[UnlinkedDocument]:
+    """Documents of no dossier, newest first; a clerk gives one its dossier by fixing `ma_ho_so`."""
+    return _unlinked(_settings(request), who, unit, min(max(limit, 1), 5000))[1]
+
+
 # --- pages -----------------------------------------------------------------------------------------
 
 
@@ -190,6 +208,15 @@ def queue_page(request: Request, who: Reader, accepted: str | None = None) -> Re
     return render(request, "review_queue.html", {
         "items": items, "threshold": settings.review_threshold, "accepted": accepted,
         "roles": dict(_role_options(lang_of(request))), "type_names": TYPE_NAMES,
+    })
+
+
+@router.get("/unlinked", include_in_schema=False)
+def unlinked_page(request: Request, who: Reader, unit: str | None = None) -> Response:
+    n, docs = _unlinked(_settings(request), who, unit or None, 500)
+    return render(request, "unlinked.html", {
+        "n": n, "docs": docs, "unit": unit or "", "type_names": TYPE_NAMES,
+        "roles": dict(_role_options(lang_of(request))),
     })
 
 
