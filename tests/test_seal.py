@@ -126,3 +126,16 @@ def test_seal_zone_found_from_the_red_ink() -> None:
     assert left <= 1450 and right == page.width
     assert top <= 2300 - 10 and bottom >= 2830 + 60  # from "TM. ỦY BAN NHÂN DÂN" down to the name
     assert seal.seal_zone(page.convert("L").convert("RGB").reduce(4), page.width, page.height) is None
+
+
+def _read(text: str, top: int, conf: float = 95.0, left: int = 1500) -> PageWord:
+    return PageWord(text=text, conf=conf, left=left, top=top, width=200, height=40)
+
+
+def test_a_whole_and_sure_first_reading_of_the_block_is_not_read_again() -> None:
+    whole = [_read("TM.", 2000), _read("ỦY", 2000, left=1600), _read("CHỦ", 2060), _read("TỊCH", 2060, left=1700),
+             _read("Nguyễn", 2400), _read("Văn", 2400, left=1700)]
+    assert seal._read_clean(whole)
+    assert not seal._read_clean([w for w in whole if w.top != 2060])  # TM. with its title lost under the seal
+    assert not seal._read_clean([*whole[:-1], _read("Vặn", 2400, conf=41.0)])  # a name tesseract was unsure of
+    assert not seal._read_clean([_read("Nguyễn", 2400), _read("Văn", 2400), _read("A", 2400), _read("B", 2400)])
