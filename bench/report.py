@@ -21,7 +21,9 @@ database tens of gigabytes and change nothing measured here but the backfill).
 
 Each size: `compute` for the whole year 2026 (the worst case: every dossier, every document) in a
 fresh process, then `dossier_details` streamed through in another, its sums checked against the
-report's numerators and denominators; each peak RSS printed is that process's own. The load average
+report's numerators and denominators; each peak RSS printed is that process's own. Last, one
+Prometheus scrape of the web app's /metrics collector (pipeline/prom.py; without Redis), which reads
+the same database at every scrape. The load average
 when each measure starts is printed: the machine is shared.
 
 `--keep` keeps the data, SQLite files in bench/.cache/ (gitignored) and PostgreSQL databases named
@@ -324,7 +326,15 @@ def measure(kind: str, url: str) -> dict[str, Any]:
     db.engine_for(url).dispose()
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
-    if kind == "report":
+    if kind == "scrape":
+        from prometheus_client import generate_latest
+
+        from pipeline.config import Settings
+        from pipeline.prom import registry_for
+
+        text = generate_latest(registry_for(Settings(database_url=url, redis_url=""))).decode()
+        out = {"families": text.count("# TYPE ")}
+    elif kind == "report":
         r = compute(url, parse_period(PERIOD), as_of=AS_OF)
         out = {"dossiers": r.total.dossiers, "units": len(r.units), "points": r.total.points,
                "sums": {i.key: [i.numerator, i.denominator] for i in r.total.indicators},
@@ -400,6 +410,7 @@ def run_size(kind: str, n: int, d: int, keep: bool, tmp: Path) -> dict[str, Any]
     try:
         report = _run_measure("report", url)
         details = _run_measure("details", url)
+        scrape = _run_measure("scrape", url)
     finally:
         if kind == "postgresql" and not keep:
             _pg_exec(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
@@ -407,7 +418,7 @@ def run_size(kind: str, n: int, d: int, keep: bool, tmp: Path) -> dict[str, Any]
         details["sums"].get(k, [0, 0]) != v for k, v in report["sums"].items()
     ):
         raise SystemExit(f"{kind} {n}: the dossier list does not add up to the report: {details} vs {report}")
-    return {**built, "report": report, "details": details}
+    return {**built, "report": report, "details": details, "scrape": scrape}
 
 
 def main() -> None:
@@ -424,7 +435,7 @@ def main() -> None:
     kinds = ["sqlite", "postgresql"] if a.db == "both" else [a.db]
     sizes = [int(s) for s in a.sizes.split(",")]
     print(f"{'database':10s} {'dossiers':>9s} {'documents':>9s} {'pages':>9s}  {'build':>6s} {'backfill':>8s}  "
-          f"{'report':>7s} {'RSS':>7s} {'load':>4s}  {'list':>7s} {'RSS':>7s}  points")
+          f"{'report':>7s} {'RSS':>7s} {'load':>4s}  {'list':>7s} {'RSS':>7s}  {'scrape':>7s}  points")
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as tmp:
         for kind in kinds:
             for n in sizes:
@@ -435,7 +446,8 @@ def main() -> None:
                 print(f"{kind:10s} {rep['dossiers']:>9,d} {rep['documents']:>9,d} {pages:>9}  "
                       f"{r['build_seconds']:5.0f}s {r['backfill_seconds']:7.1f}s  "
                       f"{rep['seconds']:6.2f}s {rep['peak_rss_mb']:5.0f}MB {rep['load']:4.1f}  "
-                      f"{det['seconds']:6.1f}s {det['peak_rss_mb']:5.0f}MB  {rep['points']}", flush=True)
+                      f"{det['seconds']:6.1f}s {det['peak_rss_mb']:5.0f}MB  {r['scrape']['seconds']:6.2f}s  "
+                      f"{rep['points']}", flush=True)
 
 
 if __name__ == "__main__":

@@ -203,6 +203,8 @@ class ReuseKey(Base):
 Index("ix_document_dossier_role_created", Document.ma_ho_so, Document.role, Document.created_at)
 Index("ix_document_created_unit", Document.created_at, Document.unit, Document.id)
 Index("ix_page_document_compliant", Page.document_id, Page.compliant)
+# /metrics counts documents and their pages per unit and role from this index alone (migration 0008).
+Index("ix_document_counts", Document.unit, Document.role, Document.pages_ocr, Document.pages_text_layer)
 
 
 # --- what the report reads, kept at record time (pipeline/metric_state.py; migration 0005) ----------

@@ -8,12 +8,11 @@ from collections.abc import Iterator
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pipeline import db, stagestats
 from pipeline.config import Settings
-from pipeline.metrics import RESULT_ROLE, _i
-from pipeline.models import Document, DossierLink, Intake, Page
+from pipeline.models import Document, Dossier, DossierLink, DossierState, Intake
 
 log = logging.getLogger(__name__)
 QUEUES = ("ingest", "ocr", "post")
@@ -32,21 +31,25 @@ class SohoaCollector(Collector):
             "sohoa_failures", "Files quarantined, by error code", labels=["unit", "code"]
         )
         dossiers = GaugeMetricFamily(
-            "sohoa_dossiers", "Dossiers with at least one document, by what is digitised", labels=["unit", "digitised"]
+            "sohoa_dossiers", "Dossiers with a document or a linked copy, by what is digitised",
+            labels=["unit", "digitised"],
         )
         reused = CounterMetricFamily("sohoa_dossier_links", "Dossiers linked to a stored copy", labels=["via"])
         review = GaugeMetricFamily("sohoa_review_documents", "Documents waiting in the review queue")
         with db.session_scope(url) as s:
-            for unit, role, n in s.execute(
-                select(Document.unit, Document.role, func.count()).group_by(Document.unit, Document.role)
+            # Documents and their pages from one index (ix_document_counts), never the rows: they carry
+            # the OCR text, and a scrape reads this every few seconds. Pages read by OCR include those
+            # that came out empty; blank separators of a batch are neither.
+            per_page: dict[tuple[str, str], int] = {}
+            for unit, role, n, n_ocr, n_text in s.execute(
+                select(Document.unit, Document.role, func.count(), func.sum(Document.pages_ocr),
+                       func.sum(Document.pages_text_layer)).group_by(Document.unit, Document.role)
             ):
                 docs.add_metric([unit or "", role or ""], n)
-            for unit, source, n in s.execute(
-                select(Document.unit, Page.source, func.count())
-                .join(Document, Document.id == Page.document_id)
-                .group_by(Document.unit, Page.source)
-            ):
-                pages.add_metric([unit or "", source], n)
+                for source, k in (("ocr", n_ocr), ("text_layer", n_text)):
+                    per_page[(unit or "", source)] = per_page.get((unit or "", source), 0) + int(k or 0)
+            for (unit, source), k in sorted(per_page.items()):
+                pages.add_metric([unit, source], k)
             for unit, state, code, n in s.execute(
                 select(Intake.unit, Intake.state, Intake.error_code, func.count()).group_by(
                     Intake.unit, Intake.state, Intake.error_code
@@ -55,22 +58,17 @@ class SohoaCollector(Collector):
                 intake.add_metric([unit or "", state], n)
                 if state == "quarantined":
                     failures.add_metric([unit or "", code or ""], n)
-            # Per dossier: has a component, a result, both; then counted per unit (in the database).
-            per = (
-                select(
-                    Document.unit.label("unit"),
-                    Document.ma_ho_so.label("k"),
-                    func.max(_i(func.coalesce(Document.role, "") == RESULT_ROLE)).label("res"),
-                    func.max(_i(func.coalesce(Document.role, "") != RESULT_ROLE)).label("comp"),
-                )
-                .where(Document.ma_ho_so.is_not(None))
-                .group_by(Document.unit, Document.ma_ho_so)
-                .subquery()
-            )
-            for unit, comp, res, n in s.execute(
-                select(per.c.unit, per.c.comp, per.c.res, func.count()).group_by(per.c.unit, per.c.comp, per.c.res)
+            # What each dossier has digitised is kept at record time (pipeline/metric_state.py): one
+            # row per dossier here, not a grouping of every document at each scrape.
+            st = DossierState.__table__
+            comp, res = st.c.comp_at.is_not(None), st.c.res_at.is_not(None)
+            for unit, has_comp, has_res, n in s.execute(
+                select(Dossier.unit, comp, res, func.count())
+                .select_from(st.outerjoin(Dossier, Dossier.ma_ho_so == st.c.ma_ho_so))
+                .where(or_(comp, res))
+                .group_by(Dossier.unit, comp, res)
             ):
-                kind = "both" if comp and res else ("result" if res else "components")
+                kind = "both" if has_comp and has_res else ("result" if has_res else "components")
                 dossiers.add_metric([unit or "", kind], n)
             for via, n in s.execute(select(DossierLink.via, func.count()).group_by(DossierLink.via)):
                 reused.add_metric([via], n)

@@ -21,7 +21,7 @@ def test_metrics_endpoint(settings: Settings, redis_server) -> None:  # type: ig
         for i, (dossier, role) in enumerate([("D1", "thanh_phan"), ("D1", "ket_qua"), ("D2", "thanh_phan")]):
             s.add(Document(id=f"d{i}", sha256=f"{i:064d}", unit="H50.12", role=role, source="x.pdf", doc_type="khac",
                            doc_type_confidence=0.5, role_mismatch=False, review=i == 2, ma_ho_so=dossier, pages=1,
-                           fields={}, field_confidence={}, text="", prefix="p/", outputs=[]))
+                           pages_ocr=1, fields={}, field_confidence={}, text="", prefix="p/", outputs=[]))
             s.flush()
             s.add(Page(document_id=f"d{i}", page_no=1, source="ocr", compliant=True))
         s.add(Intake(sha256="f" * 64, unit="H50.12", role="thanh_phan", original_name="bad.pdf", size=1,
@@ -40,9 +40,11 @@ def test_metrics_endpoint(settings: Settings, redis_server) -> None:  # type: ig
     assert 'sohoa_documents_total{role="ket_qua",unit="H50.12"} 1.0' in text
     assert 'sohoa_documents_total{role="thanh_phan",unit="H50.12"} 2.0' in text
     assert 'sohoa_pages_total{source="ocr",unit="H50.12"} 3.0' in text
+    assert 'sohoa_pages_total{source="text_layer",unit="H50.12"} 0.0' in text
     assert 'sohoa_failures_total{code="unreadable_pdf",unit="H50.12"} 1.0' in text
     assert 'sohoa_dossiers{digitised="both",unit="H50.12"} 1.0' in text
     assert 'sohoa_dossiers{digitised="components",unit="H50.12"} 1.0' in text
+    assert 'sohoa_dossiers{digitised="components",unit=""} 1.0' in text  # D3: a linked copy, no row of its own
     assert 'sohoa_dossier_links_total{via="sha256"} 1.0' in text
     assert "sohoa_review_documents 1.0" in text
     assert 'sohoa_queue_depth{queue="ocr"} 3.0' in text
