@@ -75,7 +75,14 @@ class Cluster:
                 p.wait()
 
     def logs(self) -> str:
-        return "\n".join(f"--- {f.name}\n{f.read_text(errors='replace')[-5000:]}" for f in self.logdir.glob("*.log"))
+        """Each log's error lines (a shutdown's traceback can push the cause out of the tail), then its tail."""
+        out = []
+        for f in self.logdir.glob("*.log"):
+            text = f.read_text(errors="replace")
+            errors = [line for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line]
+            out.append(f"--- {f.name}: error lines\n" + "\n".join(errors[:40]))
+            out.append(f"--- {f.name}: tail\n{text[-5000:]}")
+        return "\n".join(out)
 
     def log_has(self, name: str, text: str) -> bool:
         f = self.logdir / f"{name}.log"
