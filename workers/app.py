@@ -46,6 +46,9 @@ app.conf.update(
         "sohoa.ocr_page": {"queue": "ocr"},
         "sohoa.finish": {"queue": "post"},
     },
+    # Nothing reads a task's return value (finish is joined on the work dir, Flower reads events): storing
+    # it was one more Redis write per task, and one that fails after the work is done when Redis restarts.
+    task_ignore_result=True,
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
