@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
@@ -89,7 +90,8 @@ class SohoaCollector(Collector):
             for q in QUEUES:
                 # kombu keeps priorities in lists named `<queue>\x06\x16<n>` beside the plain one
                 keys = [q, *(k.decode() for k in r.scan_iter(match=f"{q}\x06\x16*", count=100))]
-                depth.add_metric([q], sum(int(r.llen(k)) for k in keys))
+                lengths: list[Any] = [r.llen(k) for k in keys]  # ints; redis' stubs also allow awaitables
+                depth.add_metric([q], sum(int(n) for n in lengths))
             stages = HistogramMetricFamily(
                 "sohoa_stage_seconds", "Duration of each pipeline stage, from the workers", labels=["stage"]
             )
