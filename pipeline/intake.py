@@ -31,7 +31,7 @@ from pipeline.config import ROLE_FOLDERS, Settings
 from pipeline.dossiers import SPOOL_KEY, link_same_content, read_sidecar, sidecar_path
 from pipeline.errors import PipelineError
 from pipeline.identity import doc_id_for, sha256_file
-from pipeline.models import CLAIMED, DONE, DUPLICATE, QUARANTINED, QUEUED, Document, Intake
+from pipeline.models import CLAIMED, DONE, DUPLICATE, QUARANTINED, QUEUED, Document, Intake, stored_utc
 from schemas.tasks import IngestJob
 
 log = logging.getLogger(__name__)
@@ -329,10 +329,7 @@ def quarantine(intake_id: int, settings: Settings, error: PipelineError) -> Inta
 
 
 def _local_date(when: datetime | None) -> str:
-    when = when or datetime.now(UTC)
-    if when.tzinfo is None:  # SQLite hands back naive datetimes; they were written in UTC
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone().strftime("%Y-%m-%d")
+    return stored_utc(when or datetime.now(UTC)).astimezone().strftime("%Y-%m-%d")
 
 
 def quarantine_path(settings: Settings, row: Intake) -> Path:
@@ -463,8 +460,7 @@ def requeue_stuck(settings: Settings, enqueue: Enqueue, *, stalled: bool = False
     for intake_id, sha, queued_at in queued:
         if queued_at is None:
             continue
-        queued_at = queued_at if queued_at.tzinfo else queued_at.replace(tzinfo=UTC)
-        last = queued_at.timestamp()
+        last = stored_utc(queued_at).timestamp()
         workdir = settings.work / sha
         with suppress(OSError):  # the work dir may be removed under us when the document is finished
             last = max(last, workdir.stat().st_mtime, *(p.stat().st_mtime for p in workdir.iterdir()))

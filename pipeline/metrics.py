@@ -38,7 +38,7 @@ from sqlalchemy import Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from pipeline import db
-from pipeline.models import DocumentQuality, Dossier, DossierState, Procedure, RegisterEntry, Unit
+from pipeline.models import DocumentQuality, Dossier, DossierState, Procedure, RegisterEntry, Unit, stored_utc
 from schemas.report import DossierDetail, IndicatorValue, PeriodInfo, Report, UnitMetrics
 
 # Vietnam keeps one offset all year: day boundaries (as-of date, period bounds for timestamps) are local.
@@ -441,8 +441,7 @@ def compute(
 
 def _as_date(v: Any) -> date:
     if isinstance(v, datetime):
-        aware = v if v.tzinfo else v.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-        return aware.astimezone(VN_TZ).date()
+        return stored_utc(v).astimezone(VN_TZ).date()
     if isinstance(v, str):
         return date.fromisoformat(v[:10])
     return v  # type: ignore[no-any-return]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from pipeline.metrics import VN_TZ
+from pipeline.models import stored_utc
 from web.i18n import LANGS, translator
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -40,8 +41,7 @@ def csrf_token(request: Request) -> str:
 def local_time(value: datetime | str) -> str:
     """A stored time (UTC; naive from SQLite) as the clock on the office wall reads it."""
     when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return when.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
+    return stored_utc(when).astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:

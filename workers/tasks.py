@@ -21,6 +21,7 @@ from pipeline.config import get_settings
 from pipeline.document import Source
 from pipeline.document import finish as finish_document
 from pipeline.errors import PipelineError
+from pipeline.models import stored_utc
 from pipeline.ocr import page_paths, read_page
 from pipeline.pages import Format, plan
 from pipeline.store import ObjectStore, StoreError, open_store
@@ -98,10 +99,6 @@ def _give_up(task: Task, exc: Exception, key: str, job: IngestJob, stage: str) -
     _done(key)
     intake.quarantine(job.intake_id, get_settings(), exc)
     return exc.code
-
-
-def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
 def _error_path(workdir: Path, page_no: int) -> Path:
@@ -217,7 +214,7 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
             record = finish_document(source, fmt, pages, settings, store(), clock)
         clock.report(_redis())
         if intake.complete(j.sha256, settings, record.doc_id):
-            stagestats.observe(_redis(), "total", (datetime.now(UTC) - _aware(j.received_at)).total_seconds())
+            stagestats.observe(_redis(), "total", (datetime.now(UTC) - stored_utc(j.received_at)).total_seconds())
         _done(key)
         return record.doc_id
     except Exception as e:
