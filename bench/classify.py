@@ -2,17 +2,17 @@
 
     .venv/bin/python bench/classify.py [--per-degradation 58] [--train-per-class 24] [--json out.json]
 
-Test documents come from seeds that no training run uses (pipeline/train.py uses 101 and 202), at
-the `scan` and `photo` degradations, and are read by the real pipeline (pipeline.pages.plan +
-pipeline.ocr.read_page over 2 processes). OCR text is cached under bench/.cache keyed by the sample
+Test documents come from seeds that no training run uses (pipeline/understand/train.py uses 101 and 202), at
+the `scan` and `photo` degradations, and are read by the real pipeline (pipeline.read.pages.plan +
+pipeline.read.ocr.read_page over 2 processes). OCR text is cached under bench/.cache keyed by the sample
 file's sha256, so a rerun only pays for training.
 
 Systems compared, all on the same OCR text:
-- rules:    pipeline.classify.classify, the hand-written cues alone;
+- rules:    pipeline.understand.classify.classify, the hand-written cues alone;
 - baseline: bag of words (CountVectorizer, word 1-2 grams) + MLPClassifier, paperless-ngx's approach,
             trained on the same training set as the model;
-- model:    pipeline.learned (char n-grams + rule cues, linear, calibrated), trained here with the
-            recipe of the bundled default (pipeline.train.train_default).
+- model:    pipeline.understand.learned (char n-grams + rule cues, linear, calibrated), trained here with the
+            recipe of the bundled default (pipeline.understand.train.train_default).
 Reported per degradation: accuracy, macro-F1, F1 per class; review rate and the accuracy of the
 documents not sent to review; precision/recall/F1 per metadata key (extraction runs on the model's
 class, as in the pipeline).
@@ -35,15 +35,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from pipeline.classify import DOC_TYPES, classify, role_mismatch  # noqa: E402
+from pipeline.catalogue import DOC_TYPES, role_mismatch  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
-from pipeline.document import dossier_from_name  # noqa: E402
-from pipeline.extract import extract  # noqa: E402
-from pipeline.learned import Model, classify_with  # noqa: E402
-from pipeline.ocr import read_page  # noqa: E402
-from pipeline.pages import plan  # noqa: E402
+from pipeline.index.dossiers import dossier_from_name  # noqa: E402
+from pipeline.read.ocr import read_page  # noqa: E402
+from pipeline.read.pages import plan  # noqa: E402
 from pipeline.samples import generate  # noqa: E402
-from pipeline.train import (  # noqa: E402
+from pipeline.understand.classify import classify  # noqa: E402
+from pipeline.understand.extract import extract  # noqa: E402
+from pipeline.understand.learned import Model, classify_with  # noqa: E402
+from pipeline.understand.train import (  # noqa: E402
     DEFAULT_PER_CLASS,
     NOISED_COPIES,
     TRAIN_SEED,
@@ -55,7 +56,7 @@ from schemas.samples import SampleLabel  # noqa: E402
 from schemas.tasks import PageResult  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-SEEDS = {"scan": 9101, "photo": 9102}  # never used for training (pipeline/train.py: 101, 202)
+SEEDS = {"scan": 9101, "photo": 9102}  # never used for training (pipeline/understand/train.py: 101, 202)
 RASTER = ["pdf-scan", "tiff", "jpeg", "png"]
 
 
@@ -92,7 +93,8 @@ def ocr_all(files: list[Path], workers: int) -> dict[Path, list[PageResult]]:
     out: dict[Path, list[PageResult]] = {}
     todo: dict[Path, Path] = {}
     # Keyed by the file's content and by the reading code (OCR, preprocessing, page planning).
-    version = code_hash("pipeline/ocr.py", "pipeline/pages.py", "pipeline/preprocess.py", "pipeline/seal.py")
+    version = code_hash("pipeline/read/ocr.py", "pipeline/read/pages.py", "pipeline/read/preprocess.py",
+                        "pipeline/read/seal.py")
     for f in files:
         sha = hashlib.sha256(f.read_bytes()).hexdigest()
         cached = CACHE / "ocr" / f"{sha}-{version}.json"
@@ -132,8 +134,8 @@ def trained(per_class: int) -> tuple[Model, Any, int]:
     while the training code and the generator are unchanged."""
     import joblib
 
-    key = code_hash("pipeline/learned.py", "pipeline/train.py", "pipeline/classify.py", "pipeline/samples",
-                    "pipeline/vn")
+    key = code_hash("pipeline/understand/learned.py", "pipeline/understand/train.py", "pipeline/understand/classify.py",
+                    "pipeline/samples", "pipeline/vn")
     path = CACHE / "models" / f"trained-{per_class}-{key}.joblib"
     if path.exists():
         model, base, n = joblib.load(path)

@@ -27,9 +27,9 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import db  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
-from pipeline.models import DONE, Intake  # noqa: E402
+from pipeline.keep import db  # noqa: E402
+from pipeline.keep.models import DONE, Intake  # noqa: E402
 from tests.conftest import RedisServer  # noqa: E402
 from tests.helpers import LINES, text_page  # noqa: E402
 

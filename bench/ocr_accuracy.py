@@ -22,8 +22,8 @@ from bench._ocrbench import cer, pages, plain_tesseract, word_accuracy
 
 
 def _pipeline(path: str, work: str) -> str:
-    from pipeline.ocr import read_page
-    from pipeline.pages import plan
+    from pipeline.read.ocr import read_page
+    from pipeline.read.pages import plan
 
     p = plan(Path(path))
     return "\n".join(read_page(Path(path), p.fmt, s, Path(work)).text for s in p.pages)

@@ -26,8 +26,8 @@ from bench._ocrbench import pages, plain_tesseract
 
 
 def _pipeline(path: str, work: str) -> int:
-    from pipeline.ocr import read_page
-    from pipeline.pages import plan
+    from pipeline.read.ocr import read_page
+    from pipeline.read.pages import plan
 
     p = plan(Path(path))
     return sum(len(read_page(Path(path), p.fmt, s, Path(work)).words) for s in p.pages)

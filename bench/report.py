@@ -22,7 +22,7 @@ database tens of gigabytes and change nothing measured here but the backfill).
 Each size: `compute` for the whole year 2026 (the worst case: every dossier, every document) in a
 fresh process, then `dossier_details` streamed through in another, its sums checked against the
 report's numerators and denominators; each peak RSS printed is that process's own. Last, one
-Prometheus scrape of the web app's /metrics collector (pipeline/prom.py; without Redis), which reads
+Prometheus scrape of the web app's /metrics collector (pipeline/index/prom.py; without Redis), which reads
 the same database at every scrape. The load average
 when each measure starts is printed: the machine is shared.
 
@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from pipeline import db  # noqa: E402
+from pipeline.keep import db  # noqa: E402
 
 GENERATOR_VERSION = 1  # bump when the generated data change: kept data of another version are not reused
 CACHE = ROOT / "bench" / ".cache"
@@ -294,7 +294,7 @@ def _load_postgres(url: str, n: int, d: int) -> dict[str, int]:
 
 
 def populate(url: str, n: int, d: int) -> dict[str, Any]:
-    from pipeline.metric_state import rebuild
+    from pipeline.keep.metric_state import rebuild
 
     db.migrate(url)
     eng = db.engine_for(url)
@@ -320,7 +320,7 @@ def populate(url: str, n: int, d: int) -> dict[str, Any]:
 
 # --- measuring (each in a fresh process) ----------------------------------------------------------------
 def measure(kind: str, url: str) -> dict[str, Any]:
-    from pipeline.metrics import compute, dossier_details, parse_period
+    from pipeline.index.metrics import compute, dossier_details, parse_period
 
     db.migrate(url)  # data kept from an earlier run get any newer migration first (not timed)
     db.engine_for(url).dispose()
@@ -330,7 +330,7 @@ def measure(kind: str, url: str) -> dict[str, Any]:
         from prometheus_client import generate_latest
 
         from pipeline.config import Settings
-        from pipeline.prom import registry_for
+        from pipeline.index.prom import registry_for
 
         text = generate_latest(registry_for(Settings(database_url=url, redis_url=""))).decode()
         out = {"families": text.count("# TYPE ")}

@@ -33,12 +33,12 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import db  # noqa: E402
-from pipeline.audit import reconcile  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.identity import sha256_file  # noqa: E402
-from pipeline.models import Intake  # noqa: E402
-from pipeline.store import open_store  # noqa: E402
+from pipeline.intake.audit import reconcile  # noqa: E402
+from pipeline.keep import db  # noqa: E402
+from pipeline.keep.models import Intake  # noqa: E402
+from pipeline.keep.store import open_store  # noqa: E402
 from tests.helpers import LINES, save_digital_pdf, text_page  # noqa: E402
 
 UNITS = ("H50", "H51.02", "000.00.24.H46")

@@ -4,11 +4,11 @@
 
 Random batches from pipeline.samples.batch (two dossiers each: slips whose QR carries the code in
 every form, some smudged or missing; papers of several classes; blank separators between some) are
-read by the real pipeline (pipeline.pages.plan + pipeline.ocr.read_page over 2 processes: tesseract,
-QR decoding, ink) and split by pipeline.split. Systems compared on the same page results:
+read by the real pipeline (pipeline.read.pages.plan + pipeline.read.ocr.read_page over 2 processes: tesseract,
+QR decoding, ink) and split by pipeline.understand.split. Systems compared on the same page results:
 - whole:  one file, one document (the pipeline before the split);
 - blanks: split at blank pages only;
-- split:  pipeline.split (QR codes, printed dossier codes, blank pages, class changes).
+- split:  pipeline.understand.split (QR codes, printed dossier codes, blank pages, class changes).
 Reported: documents found exactly (same pages) out of the truth's, boundary precision and recall,
 documents whose dossier code (and its source: QR or slip text) is right, and the cost of reading QR
 codes per page against the page's whole reading time.
@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from pipeline.ocr import qr_codes, read_page  # noqa: E402
-from pipeline.pages import Format, plan, render  # noqa: E402
+from pipeline.read.ocr import qr_codes, read_page  # noqa: E402
+from pipeline.read.pages import Format, plan, render  # noqa: E402
 from pipeline.samples.batch import generate_batches  # noqa: E402
-from pipeline.split import Segment, cues_of, split  # noqa: E402
+from pipeline.understand.split import Segment, cues_of, split  # noqa: E402
 from schemas.samples import BatchLabel  # noqa: E402
 from schemas.tasks import PageResult, PageSpec  # noqa: E402
 

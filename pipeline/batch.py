@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline import db
 from pipeline.config import Settings
-from pipeline.document import Source, finish_file
-from pipeline.dossiers import link_same_content
 from pipeline.errors import PipelineError
+from pipeline.flow import Source, finish_file
 from pipeline.identity import sha256_file
-from pipeline.intake import record_direct
-from pipeline.ocr import read_page
-from pipeline.pages import Format, plan
-from pipeline.record import load_records
-from pipeline.store import ObjectStore
+from pipeline.index.dossiers import link_same_content
+from pipeline.intake.claim import record_direct
+from pipeline.keep import db
+from pipeline.keep.record import load_records
+from pipeline.keep.store import ObjectStore
+from pipeline.read.ocr import read_page
+from pipeline.read.pages import Format, plan
 from schemas.document import DocumentRecord, ErrorInfo, ProcessError
 from schemas.tasks import PageResult
 

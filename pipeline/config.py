@@ -10,10 +10,6 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROLES: tuple[str, ...] = ("thanh_phan", "ket_qua_xu_ly", "ket_qua")
-# Inbox folder names are the role codes with hyphens, as clerks see them.
-ROLE_FOLDERS: dict[str, str] = {r.replace("_", "-"): r for r in ROLES}
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOHOA_", env_file=".env", extra="ignore")

@@ -43,7 +43,7 @@ class OcrSummary(BaseModel):
 
 
 class Part(BaseModel):
-    """Where a document sits in a scanned batch that held several (pipeline/split.py)."""
+    """Where a document sits in a scanned batch that held several (pipeline/understand/split.py)."""
 
     source_sha256: str = Field(description="of the batch file the document was cut from")
     index: int = Field(description="1-based position of this document in the file")

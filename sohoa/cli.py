@@ -16,8 +16,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline import db
-from pipeline.config import ROLE_FOLDERS, ROLES, Settings, get_settings
+from pipeline.catalogue import ROLE_FOLDERS, ROLES
+from pipeline.config import Settings, get_settings
+from pipeline.keep import db
 
 app = typer.Typer(help="sohoa: digitise Vietnamese administrative dossiers.", no_args_is_help=True)
 from sohoa.commands import review as _review  # noqa: E402
@@ -60,7 +61,7 @@ class OutputFormat(StrEnum):
 
 def _files(paths: list[Path], data_dir: Path) -> list[Path]:
     """Files to process; the data dir is skipped when a folder holds it (`sohoa process .`)."""
-    from pipeline.watch import candidates, ignored
+    from pipeline.intake.watch import candidates, ignored
 
     out: list[Path] = []
     for p in paths:
@@ -91,7 +92,7 @@ def process(
 ) -> None:
     """Run the pipeline in this process on files or folders and print one record per document."""
     from pipeline.batch import process_files
-    from pipeline.store import open_store
+    from pipeline.keep.store import open_store
 
     if role is not None:
         role = ROLE_FOLDERS.get(role, role)
@@ -145,8 +146,8 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False) -> None:
     """Counts: received, processed, duplicates, quarantined, in flight, failed, per unit and role."""
-    from pipeline.status import COLUMNS
-    from pipeline.status import status as compute
+    from pipeline.index.status import COLUMNS
+    from pipeline.index.status import status as compute
 
     settings = get_settings()
     _ready(settings)
@@ -216,8 +217,8 @@ def watch() -> None:
     _logging()
     settings = get_settings()
     _ready(settings)
-    from pipeline.intake import recover
-    from pipeline.watch import InboxWatcher
+    from pipeline.intake.recover import recover
+    from pipeline.intake.watch import InboxWatcher
     from workers.tasks import enqueue
 
     n = recover(settings, enqueue)
@@ -240,7 +241,7 @@ def web(
     """The web app (status page, review, JSON API), behind a login; the first start makes an admin."""
     import uvicorn
 
-    from pipeline.users import bootstrap_admin
+    from pipeline.accounts.users import bootstrap_admin
     from web.app import create_app
 
     settings = get_settings()
@@ -254,8 +255,8 @@ def web(
 def _idle(settings: Settings) -> bool:
     from sqlalchemy import func, select
 
-    from pipeline.models import CLAIMED, QUEUED, Intake
-    from pipeline.watch import candidates
+    from pipeline.intake.watch import candidates
+    from pipeline.keep.models import CLAIMED, QUEUED, Intake
 
     if next(iter(candidates(settings.inbox)), None) is not None:
         return False
@@ -294,7 +295,7 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
         sup.sohoa("worker", "worker", "--concurrency", str(settings.workers))
         sup.sohoa("watch", "watch")
         if web_app:
-            from pipeline.users import bootstrap_admin
+            from pipeline.accounts.users import bootstrap_admin
 
             if said := bootstrap_admin(settings):  # here, so that it shows on the console and not in web.log
                 log.info("%s", said)
@@ -336,8 +337,8 @@ def demo(
     seed: Annotated[int, typer.Option(help="random seed of the samples")] = 1,
 ) -> None:
     """Generate sample scans into the inbox, run until they are processed, and summarise."""
+    from pipeline.index.status import status as compute
     from pipeline.samples import generate
-    from pipeline.status import status as compute
     from schemas.samples import SampleLabel
 
     _logging()
@@ -377,7 +378,7 @@ def _accuracy(settings: Settings, labels: list[Any]) -> str:
     from sqlalchemy import select
 
     from pipeline.identity import sha256_file
-    from pipeline.models import Document
+    from pipeline.keep.models import Document
 
     right = total = 0
     with db.session_scope(settings.db_url) as s:

@@ -127,7 +127,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        from pipeline.db import engine_for
+        from pipeline.keep.db import engine_for
 
         engine_for(f"{base}/{name}").dispose()  # close pooled connections, or DROP waits on them
         with psycopg.connect(plain, autocommit=True) as c:

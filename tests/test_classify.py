@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.classify import DOC_TYPES, Classification, classify, role_mismatch
+from pipeline.catalogue import DOC_TYPES, role_mismatch
+from pipeline.understand.classify import Classification, classify
 
 # --- documents (shared with test_extract.py) -----------------------------------------------------------
 # pdfplumber-like: columns kept apart by a wide gap.

@@ -10,13 +10,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from pipeline import db
 from pipeline.config import Settings
-from pipeline.corrections import learned_lexicon, read_lexicon
-from pipeline.document import Source, digitise
+from pipeline.flow import Source, digitise
 from pipeline.identity import sha256_file
-from pipeline.review import apply_correction
-from pipeline.store import open_store
+from pipeline.keep import db
+from pipeline.keep.store import open_store
+from pipeline.understand.corrections import learned_lexicon, read_lexicon
+from pipeline.understand.review import apply_correction
 from pipeline.vn.lexicon import EMPTY
 
 _FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -84,7 +84,7 @@ def test_corrected_names_restore_the_next_documents(settings: Settings, tmp_path
 def _doc_ids(settings: Settings) -> list[str]:
     from sqlalchemy import select
 
-    from pipeline.models import Document
+    from pipeline.keep.models import Document
 
     with db.session_scope(settings.db_url) as s:
         return list(s.scalars(select(Document.id)).all())

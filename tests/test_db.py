@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from pipeline import db
-from pipeline.models import Base, Document, Dossier, Page
-from pipeline.record import load_record, page_compliant, save_document
+from pipeline.keep import db
+from pipeline.keep.models import Base, Document, Dossier, Page
+from pipeline.keep.record import load_record, page_compliant, save_document
 from schemas.document import DocumentRecord, OcrSummary
 from schemas.tasks import PageResult
 

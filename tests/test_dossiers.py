@@ -11,14 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pipeline import db
 from pipeline.config import Settings
-from pipeline.document import Source, digitise
-from pipeline.dossiers import remember, reuse_of
-from pipeline.intake import claim, complete
-from pipeline.metrics import compute, parse_period, today_local
-from pipeline.models import DUPLICATE, Document, DossierLink
-from pipeline.store import open_store
+from pipeline.flow import Source, digitise
+from pipeline.index.dossiers import remember, reuse_of
+from pipeline.index.metrics import compute, parse_period, today_local
+from pipeline.intake.claim import claim, complete
+from pipeline.keep import db
+from pipeline.keep.models import DUPLICATE, Document, DossierLink
+from pipeline.keep.store import open_store
 from schemas.document import DocumentRecord, OcrSummary
 from schemas.tasks import IngestJob
 from tests.helpers import save_digital_pdf
@@ -65,7 +65,7 @@ def test_inbox_sidecar_then_same_content_for_another_dossier(settings: Settings,
     tai = next(i for i in r.total.indicators if i.key == "tai_su_dung")
     assert (tai.numerator, tai.denominator) == (0, 1)  # B has no dossier row of its own: not seen as a dossier
     # With B in the register, its reuse counts and the linked component digitises it.
-    from pipeline.models import RegisterEntry
+    from pipeline.keep.models import RegisterEntry
 
     with db.session_scope(settings.db_url) as s:
         for code in (A, B):
@@ -113,7 +113,7 @@ def a_record(dossier: str, sha: str, **metadata: str) -> DocumentRecord:
 
 
 def test_a_new_scan_of_the_same_paper_is_linked_not_stored(settings: Settings) -> None:
-    from pipeline.record import save_document
+    from pipeline.keep.record import save_document
 
     db.migrate(settings.db_url)
     ids = {"so_ky_hieu": "15/2026", "so_dinh_danh": "044196001234"}

@@ -16,11 +16,12 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from pipeline import db, stagestats
 from pipeline.config import Settings
 from pipeline.identity import sha256_file
-from pipeline.models import DONE, DUPLICATE, QUARANTINED, Document, Intake, Page
-from pipeline.store import open_store
+from pipeline.index import stagestats
+from pipeline.keep import db
+from pipeline.keep.models import DONE, DUPLICATE, QUARANTINED, Document, Intake, Page
+from pipeline.keep.store import open_store
 from schemas.samples import SampleLabel
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.classify import classify
-from pipeline.extract import Field, extract
+from pipeline.understand.classify import classify
+from pipeline.understand.extract import extract
+from pipeline.understand.extract.base import Field
 from pipeline.vn.lexicon import Lexicon
 from schemas.tasks import PageResult, PageWord
 from tests.test_classify import (

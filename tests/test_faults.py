@@ -1,7 +1,7 @@
 """Fault injection with real processes: a worker SIGKILLed mid-OCR, Redis restarted, the S3 server
 stopped, files written slowly or renamed into place, the watcher killed mid-claim, duplicates and a
 burst of 300 files. After each: every dropped file is exactly one stored document, duplicate or
-quarantined file (`pipeline.audit.reconcile`): lost = 0, double = 0."""
+quarantined file (`pipeline.intake.audit.reconcile`): lost = 0, double = 0."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from pipeline import db
-from pipeline.audit import Reconciliation, reconcile
 from pipeline.config import Settings
 from pipeline.identity import sha256_file
-from pipeline.models import DONE, Document, Intake
-from pipeline.store import open_store
+from pipeline.intake.audit import Reconciliation, reconcile
+from pipeline.keep import db
+from pipeline.keep.models import DONE, Document, Intake
+from pipeline.keep.store import open_store
 from tests.conftest import RedisServer, free_port
 from tests.helpers import LINES, save_digital_pdf, save_scan_pdf, text_page
 

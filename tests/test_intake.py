@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from pipeline import db
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
-from pipeline.intake import claim, complete, known_units, place_of, quarantine, recover
-from pipeline.models import CLAIMED, DONE, DUPLICATE, QUARANTINED, QUEUED, Intake
-from pipeline.watch import InboxWatcher, ignored, opens_as_claimed
+from pipeline.intake.claim import claim, complete, quarantine
+from pipeline.intake.place import known_units, place_of
+from pipeline.intake.recover import recover
+from pipeline.intake.watch import InboxWatcher, ignored, opens_as_claimed
+from pipeline.keep import db
+from pipeline.keep.models import CLAIMED, DONE, DUPLICATE, QUARANTINED, QUEUED, Intake
 from schemas.tasks import IngestJob
 from tests.helpers import text_page
 

@@ -6,9 +6,10 @@ import random
 
 import pytest
 
-from pipeline.classify import DOC_TYPES
-from pipeline.learned import BUNDLED, Model, classify_with, current_model, load_model
-from pipeline.train import noised
+from pipeline.catalogue import DOC_TYPES
+from pipeline.understand.learned import BUNDLED, Model, classify_with, load_model
+from pipeline.understand.model import current_model
+from pipeline.understand.train import noised
 
 SEED = 303  # neither TRAIN_SEED (101), HELDOUT_SEED (202) nor the benchmark's seeds
 
@@ -22,7 +23,7 @@ def model() -> Model:
 
 @pytest.fixture(scope="module")
 def texts() -> list[tuple[str, str]]:
-    from pipeline.train import generated_texts
+    from pipeline.understand.train import generated_texts
 
     return generated_texts(1, SEED)
 
@@ -64,7 +65,7 @@ def test_cues_explain_the_answer(model: Model, texts: list[tuple[str, str]]) -> 
 
 
 def test_installed_model_wins_and_a_broken_file_falls_back(tmp_path, model: Model) -> None:  # type: ignore[no-untyped-def]
-    from pipeline.learned import save_model, user_model_path
+    from pipeline.understand.learned import save_model, user_model_path
 
     path = user_model_path(tmp_path)
     path.parent.mkdir(parents=True)

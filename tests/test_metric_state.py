@@ -1,4 +1,4 @@
-"""The report reads per-dossier and per-document figures kept at record time (pipeline/metric_state.py).
+"""The report reads per-dossier and per-document figures kept at record time (pipeline/keep/metric_state.py).
 Random documents, links, pages, moves and corrections, written through the ORM and the pipeline's own
 write functions, must give the same report and dossier lists as a plain computation of the definition
 from the raw rows, on SQLite and PostgreSQL, for several periods and as-of days; the migration's
@@ -20,21 +20,12 @@ from alembic import command
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from pipeline import db
-from pipeline.dossiers import link
-from pipeline.metric_state import rebuild
-from pipeline.metrics import (
-    INDICATOR_KEYS,
-    MANDATORY_FIELDS,
-    NO_UNIT,
-    RESULT_ROLE,
-    VN_TZ,
-    Period,
-    compute,
-    dossier_details,
-    parse_period,
-)
-from pipeline.models import (
+from pipeline.catalogue import MANDATORY_FIELDS, RESULT_ROLE
+from pipeline.index.dossiers import link
+from pipeline.index.metrics import INDICATOR_KEYS, NO_UNIT, VN_TZ, Period, compute, dossier_details, parse_period
+from pipeline.keep import db
+from pipeline.keep.metric_state import rebuild
+from pipeline.keep.models import (
     Document,
     DocumentQuality,
     Dossier,
@@ -45,7 +36,7 @@ from pipeline.models import (
     RegisterEntry,
     Unit,
 )
-from pipeline.record import save_document
+from pipeline.keep.record import save_document
 from schemas.document import DocumentRecord, OcrSummary
 from schemas.tasks import PageResult
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import db
-from pipeline.metrics import Period, compute, dossier_details, parse_period, thresholds_from
-from pipeline.models import Document, Dossier, DossierLink, Page, Procedure, RegisterEntry, Unit
+from pipeline.index.metrics import Period, compute, dossier_details, parse_period, thresholds_from
+from pipeline.keep import db
+from pipeline.keep.models import Document, Dossier, DossierLink, Page, Procedure, RegisterEntry, Unit
 from schemas.report import Report, UnitMetrics
 
 A, B, C, D, E, F, G = (f"H50.1{u}-26{md}-000{i}" for i, (u, md) in enumerate(

@@ -8,10 +8,10 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from pipeline import pdfa
-from pipeline.assemble import searchable_pdf
-from pipeline.ocr import read_page
-from pipeline.pages import plan
+from pipeline.read import pdfa
+from pipeline.read.assemble import searchable_pdf
+from pipeline.read.ocr import read_page
+from pipeline.read.pages import plan
 from pipeline.vn.ocrfix import fix_text, fix_word, is_syllable, syllable_share
 from tests.helpers import FONT, LINES, save_scan_pdf, text_page
 

@@ -9,10 +9,10 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from pipeline.assemble import searchable_pdf
 from pipeline.errors import PipelineError
-from pipeline.ocr import read_page
-from pipeline.pages import plan, sniff_format
+from pipeline.read.assemble import searchable_pdf
+from pipeline.read.ocr import read_page
+from pipeline.read.pages import plan, sniff_format
 from tests.helpers import LINES, save_digital_pdf, save_scan_pdf, text_page
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ocrmypdf"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline import preprocess as pp
-from pipeline.assemble import layer_matrix
-from pipeline.pages import plan, render
+from pipeline.read import preprocess as pp
+from pipeline.read.assemble import layer_matrix
+from pipeline.read.pages import plan, render
 from tests.helpers import LINES, text_page
 
 BODY = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import redis
 from fastapi.testclient import TestClient
 
-from pipeline import db
 from pipeline.config import Settings
-from pipeline.models import Document, Dossier, DossierLink, Intake, Page
+from pipeline.keep import db
+from pipeline.keep.models import Document, Dossier, DossierLink, Intake, Page
 
 
 def test_metrics_endpoint(settings: Settings, redis_server) -> None:  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ def test_metrics_endpoint(settings: Settings, redis_server) -> None:  # type: ig
     r = redis.Redis.from_url(redis_server.url)
     r.rpush("ocr", "a", "b", "c")
     r.rpush("ingest\x06\x163", "x")  # a priority sub-queue
-    from pipeline.users import add_user, new_token
+    from pipeline.accounts.users import add_user, new_token
 
     add_user(settings.db_url, "prometheus", "operator", "scrape-password")  # /metrics needs a token
     scraper = {"Authorization": f"Bearer {new_token(settings.db_url, 'prometheus')}"}

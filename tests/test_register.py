@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from pipeline import db
-from pipeline.models import Procedure, RegisterEntry, Unit
-from pipeline.register import (
+from pipeline.index.register import (
     ImportFileError,
     import_procedures,
     import_register,
@@ -20,6 +18,8 @@ from pipeline.register import (
     to_bool,
     to_date,
 )
+from pipeline.keep import db
+from pipeline.keep.models import Procedure, RegisterEntry, Unit
 
 HEADER = (
     "STT,Mã hồ sơ,Mã TTHC,Mã đơn vị,Ngày tiếp nhận,Ngày hẹn trả,Ngày hoàn thành,Hình thức nộp,"

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from pipeline import db
 from pipeline.config import Settings
-from pipeline.document import Source, digitise
+from pipeline.flow import Source, digitise
 from pipeline.identity import sha256_file
-from pipeline.models import Correction, Document
-from pipeline.review import ReviewError, apply_correction, queue
-from pipeline.store import ObjectStore, open_store
+from pipeline.keep import db
+from pipeline.keep.models import Correction, Document
+from pipeline.keep.store import ObjectStore, open_store
+from pipeline.understand.review import ReviewError, apply_correction, queue
 from schemas.samples import SampleLabel
 
 
@@ -108,8 +108,9 @@ def _add_document(session, text: str, doc_type: str, wrong: str) -> None:  # typ
 
 
 def test_train_refuses_a_worse_model_and_installs_a_good_one(settings: Settings) -> None:
-    from pipeline.learned import current_model, user_model_path
-    from pipeline.train import fit, generated_texts, retrain, with_noise
+    from pipeline.understand.learned import user_model_path
+    from pipeline.understand.model import current_model, retrain
+    from pipeline.understand.train import fit, generated_texts, with_noise
 
     db.migrate(settings.db_url)
     per_class = 2

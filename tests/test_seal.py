@@ -8,8 +8,8 @@ import shutil
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import seal
-from pipeline.extract import extract
+from pipeline.read import seal
+from pipeline.understand.extract import extract
 from schemas.tasks import PageResult, PageWord
 
 _BOLD = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"
@@ -106,7 +106,7 @@ def test_zone_cut_from_the_page_as_the_ocr_copy_shows_it(turn: int, skew: float)
     # deskew, without turning the whole page again.
     import numpy as np
 
-    from pipeline import preprocess
+    from pipeline.read import preprocess
 
     page = _signed_page().resize((620, 877))
     geom = preprocess.Geometry(turn=turn, skew=skew)

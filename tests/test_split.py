@@ -17,9 +17,9 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from pipeline import preprocess
 from pipeline.identity import sha256_file
-from pipeline.ocr import qr_codes
+from pipeline.read import preprocess
+from pipeline.read.ocr import qr_codes
 from pipeline.samples import _rasterise
 from pipeline.samples import degrade as dg
 from pipeline.samples.batch import Blank, Paper, Slip, qr_payload, write_batch
@@ -27,7 +27,7 @@ from pipeline.samples.content import UNITS
 from pipeline.samples.forms import phieu_mot_cua
 from pipeline.samples.layout import render
 from pipeline.samples.parts import Ctx
-from pipeline.split import PageCues, QrInfo, is_blank, parse_qr, printed_dossier_code, split
+from pipeline.understand.split import PageCues, QrInfo, is_blank, parse_qr, printed_dossier_code, split
 from schemas.samples import BatchLabel
 from schemas.tasks import PageResult
 from tests.helpers import text_page

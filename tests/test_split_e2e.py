@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from pipeline import db
-from pipeline.audit import reconcile
 from pipeline.batch import process_files
 from pipeline.config import Settings
 from pipeline.identity import sha256_file
-from pipeline.models import DONE, DUPLICATE, Document, Intake, Page
-from pipeline.record import load_records
+from pipeline.intake.audit import reconcile
+from pipeline.keep import db
+from pipeline.keep.models import DONE, DUPLICATE, Document, Intake, Page
+from pipeline.keep.record import load_records
+from pipeline.keep.store import open_store
 from pipeline.samples.batch import Blank, Paper, Slip, write_batch
-from pipeline.store import open_store
 from schemas.document import DocumentRecord
 from tests.test_e2e_celery import Cluster, env_for, wait_until
 from tests.test_split import check_against_truth

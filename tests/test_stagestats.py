@@ -6,9 +6,10 @@ import pytest
 import redis
 from prometheus_client import generate_latest
 
-from pipeline import db, stagestats
 from pipeline.config import Settings
-from pipeline.prom import registry_for
+from pipeline.index import stagestats
+from pipeline.index.prom import registry_for
+from pipeline.keep import db
 
 
 def test_observations_become_cumulative_buckets(redis_server) -> None:  # type: ignore[no-untyped-def]

@@ -22,15 +22,7 @@ from typing import Any
 import pytest
 
 from pipeline.config import Settings
-from pipeline.store import (
-    LocalStore,
-    ObjectStore,
-    S3Store,
-    StoredObject,
-    StoreError,
-    object_prefix,
-    open_store,
-)
+from pipeline.keep.store import LocalStore, ObjectStore, S3Store, StoredObject, StoreError, object_prefix, open_store
 
 MIB = 1024 * 1024
 

@@ -8,10 +8,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from pipeline import db
-from pipeline.config import Settings
-from pipeline.models import ApiToken, User
-from pipeline.users import (
+from pipeline.accounts.users import (
     UserError,
     add_user,
     authenticate,
@@ -26,6 +23,9 @@ from pipeline.users import (
     user_for_token,
     verify_password,
 )
+from pipeline.config import Settings
+from pipeline.keep import db
+from pipeline.keep.models import ApiToken, User
 
 
 def test_password_hash_is_salted_scrypt_and_verifies() -> None:

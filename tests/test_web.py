@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline import db
+from pipeline.accounts.users import add_user, new_token
 from pipeline.config import Settings
-from pipeline.intake import record_direct
-from pipeline.users import add_user, new_token
+from pipeline.intake.claim import record_direct
+from pipeline.keep import db
 from tests.helpers import CHROMIUM, chromium, serve
 from web.app import create_app
 

@@ -12,9 +12,9 @@ import itsdangerous
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline import db
+from pipeline.accounts.users import add_user, new_token, set_active, set_password
 from pipeline.config import Settings
-from pipeline.users import add_user, new_token, set_active, set_password
+from pipeline.keep import db
 from tests.helpers import csrf_of, login
 from web.app import create_app
 from web.auth import COOKIE, SESSION_HOURS

@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import select
 
-from pipeline import db
+from pipeline.accounts.users import add_user, new_token
 from pipeline.config import Settings
-from pipeline.document import Source, digitise
+from pipeline.flow import Source, digitise
 from pipeline.identity import sha256_file
-from pipeline.models import Correction, Document
-from pipeline.store import ObjectStore, open_store
-from pipeline.users import add_user, new_token
+from pipeline.keep import db
+from pipeline.keep.models import Correction, Document
+from pipeline.keep.store import ObjectStore, open_store
 from schemas.document import DocumentRecord
 from schemas.samples import SampleLabel
 from tests.helpers import CHROMIUM, chromium, csrf_of, login, serve

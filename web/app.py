@@ -10,9 +10,9 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from pipeline import db
 from pipeline.config import Settings, get_settings
-from pipeline.status import status
+from pipeline.index.status import status
+from pipeline.keep import db
 from schemas.report import Report
 from web import review
 from web.auth import Principal, install, require
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install(app, settings)
     app.include_router(review.router)
 
-    from pipeline.prom import metrics_response  # Prometheus exposition, read from the database per scrape
+    from pipeline.index.prom import metrics_response  # Prometheus exposition, read from the database per scrape
 
     # Prometheus scrapes with an operator's token (`authorization: {credentials: <token>}`).
     app.get("/metrics", include_in_schema=False, dependencies=[Depends(require("metrics"))])(
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         as_of: date | None = None,
     ) -> Report:
         """The digitisation indicators of a period (2026, 2026-Q3 or 2026-09), as `sohoa report --format json`."""
-        from pipeline.metrics import compute, parse_period
+        from pipeline.index.metrics import compute, parse_period
 
         try:
             return compute(settings.db_url, parse_period(period), unit=unit, as_of=as_of,

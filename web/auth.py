@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
+from pipeline.accounts.users import ROLES, authenticate, get_user, user_for_token
 from pipeline.config import Settings
-from pipeline.users import ROLES, authenticate, get_user, user_for_token
 from web.pages import csrf_token, render
 
 # What each role may do. Personal data (names, identifiers, the documents themselves) only for the

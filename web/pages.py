@@ -11,8 +11,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from pipeline.metrics import VN_TZ
-from pipeline.models import stored_utc
+from pipeline.index.metrics import VN_TZ
+from pipeline.keep.models import stored_utc
 from web.i18n import LANGS, translator
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

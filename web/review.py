@@ -1,5 +1,5 @@
 """The review queue in the browser and as JSON: documents under the threshold or flagged, one
-document with its page images and fields, and the correction form (pipeline/review.py does the work)."""
+document with its page images and fields, and the correction form (pipeline/understand/review.py does the work)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from pipeline import db
-from pipeline.classify import DOC_TYPES
-from pipeline.config import ROLES, Settings
-from pipeline.extract import TYPE_NAMES
-from pipeline.models import Correction, Document
-from pipeline.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
-from pipeline.store import ObjectStore, StoreError, open_store
-from pipeline.unlinked import count_unlinked, list_unlinked
+from pipeline.catalogue import DOC_TYPES, ROLES
+from pipeline.config import Settings
+from pipeline.index.unlinked import count_unlinked, list_unlinked
+from pipeline.keep import db
+from pipeline.keep.models import Correction, Document
+from pipeline.keep.store import ObjectStore, StoreError, open_store
+from pipeline.understand.extract.title import TYPE_NAMES
+from pipeline.understand.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
 from schemas.document import METADATA_KEYS, UnlinkedDocument
 from schemas.review import CorrectionInfo, Reason, ReviewDocument, ReviewFix, ReviewItem, ReviewRejected
 from web.auth import Principal, check_csrf, form_of, require
@@ -137,7 +137,7 @@ def page_image(pdf: bytes, page_no: int, dpi: float = PREVIEW_DPI) -> bytes:
 
 
 def _unlinked(settings: Settings, who: Principal, unit: str | None, limit: int) -> tuple[int, list[UnlinkedDocument]]:
-    """The "no dossier" list (pipeline/unlinked.py): its size and its newest documents; file names are
+    """The "no dossier" list (pipeline/index/unlinked.py): its size and its newest documents; file names are
     personal data (they often carry a citizen's name)."""
     with db.session_scope(settings.db_url) as s:
         n = count_unlinked(s, unit)

@@ -16,15 +16,16 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from pipeline import intake, stagestats
 from pipeline.config import get_settings
-from pipeline.document import Source
-from pipeline.document import finish as finish_document
 from pipeline.errors import PipelineError
-from pipeline.models import stored_utc
-from pipeline.ocr import page_paths, read_page
-from pipeline.pages import Format, plan
-from pipeline.store import ObjectStore, StoreError, open_store
+from pipeline.flow import Source
+from pipeline.flow import finish as finish_document
+from pipeline.index import stagestats
+from pipeline.intake import claim as intake
+from pipeline.keep.models import stored_utc
+from pipeline.keep.store import ObjectStore, StoreError, open_store
+from pipeline.read.ocr import page_paths, read_page
+from pipeline.read.pages import Format, plan
 from schemas.tasks import IngestJob, PageJob, PageResult
 from workers.app import app, redis_client_url
 

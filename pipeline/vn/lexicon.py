@@ -93,7 +93,7 @@ ONE_STOP_TITLES: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Lexicon:
     """Values reviewers wrote by hand (``sohoa review fix --set …``): the names of issuing bodies,
-    signers, their positions and places as they really are spelled. See pipeline/corrections.py."""
+    signers, their positions and places as they really are spelled. See pipeline/understand/corrections.py."""
 
     bodies: tuple[str, ...] = ()
     signers: tuple[str, ...] = ()

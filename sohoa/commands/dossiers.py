@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline import db
 from pipeline.config import get_settings
+from pipeline.keep import db
 
 app = typer.Typer(help="Dossiers and the documents linked to them.", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ def unlinked(
     """Documents linked to no dossier (no code from a QR, slip, text, sidecar or file name, and no
     dossier reusing them), newest first. Give one its dossier with
     `sohoa review fix ID --by NAME --set ma_ho_so=CODE`."""
-    from pipeline.unlinked import count_unlinked, list_unlinked
+    from pipeline.index.unlinked import count_unlinked, list_unlinked
     from pipeline.vn.codes import parse_unit_code
 
     settings = get_settings()

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from pipeline import db
 from pipeline.config import get_settings
-from pipeline.register import ImportFileError, ImportResult, import_procedures, import_register, import_units
+from pipeline.index.register import ImportFileError, ImportResult, import_procedures, import_register, import_units
+from pipeline.keep import db
 
 procedures_app = typer.Typer(help="The procedures list (TTHC): code, name, whether a paper result is issued.")
 units_app = typer.Typer(help="The unit tree: code, name, parent code.")

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline import db
 from pipeline.config import get_settings
+from pipeline.keep import db
 
 
 class ReportFormat(StrEnum):
@@ -34,8 +34,8 @@ def report(
     ] = False,
 ) -> None:
     """Digitisation rates of Decision 766/QĐ-TTg per unit (rolled up over the unit tree) for a period."""
-    from pipeline.metrics import compute, dossier_details, parse_period
-    from pipeline.report import render_table, write_csv, write_details, write_json, write_xlsx
+    from pipeline.index.metrics import compute, dossier_details, parse_period
+    from pipeline.index.report import render_table, write_csv, write_details, write_json, write_xlsx
     from pipeline.vn.codes import parse_unit_code
 
     settings = get_settings()

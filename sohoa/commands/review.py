@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline import db
 from pipeline.config import get_settings
+from pipeline.keep import db
 
 app = typer.Typer(help="Documents to review: list them, show one, correct or confirm it.", invoke_without_command=True)
 
@@ -26,7 +26,7 @@ def review(
 @app.command("list")
 def list_(limit: Annotated[int, typer.Option(help="at most this many documents")] = 50) -> None:
     """Documents flagged for review or under the threshold, least confident first."""
-    from pipeline.review import queue
+    from pipeline.understand.review import queue
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -45,7 +45,7 @@ def list_(limit: Annotated[int, typer.Option(help="at most this many documents")
 @app.command()
 def show(doc_id: Annotated[str, typer.Argument(help="document id or a unique prefix")]) -> None:
     """One document: class, confidence, metadata with confidences, corrections, start of the text."""
-    from pipeline.review import ReviewError, corrections_of, find_document
+    from pipeline.understand.review import ReviewError, corrections_of, find_document
 
     settings = get_settings()
     db.migrate(settings.db_url)
@@ -75,8 +75,8 @@ def fix(
     set_: Annotated[list[str] | None, typer.Option("--set", help="key=value (empty value removes the key)")] = None,
 ) -> None:
     """Correct (or, with no --doc-type/--role/--set, confirm) a document; record.json and object metadata follow."""
-    from pipeline.review import ReviewError, apply_correction
-    from pipeline.store import StoreError, open_store
+    from pipeline.keep.store import StoreError, open_store
+    from pipeline.understand.review import ReviewError, apply_correction
 
     fields: dict[str, str] = {}
     for item in set_ or []:
@@ -103,8 +103,9 @@ def train(
 ) -> None:
     """Retrain the classifier on generated documents and the stored corrections; install it only if it
     is not worse than the model in force on the held-out generated set."""
-    from pipeline import learned
-    from pipeline.train import DEFAULT_PER_CLASS, accuracy, heldout_set, retrain, train_default
+    from pipeline.understand import learned
+    from pipeline.understand.model import retrain
+    from pipeline.understand.train import DEFAULT_PER_CLASS, accuracy, heldout_set, train_default
 
     n = per_class or DEFAULT_PER_CLASS
     if from_scratch:

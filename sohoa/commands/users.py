@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline import db
 from pipeline.config import Settings, get_settings
+from pipeline.keep import db
 
 app = typer.Typer(help="Web users: add, list, disable, passwords and API tokens.", no_args_is_help=True)
 
@@ -38,7 +38,7 @@ def add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
 ) -> None:
     """Add a user; the password is asked for (twice) unless given on stdin."""
-    from pipeline.users import UserError, add_user, check_role, normalise_username
+    from pipeline.accounts.users import UserError, add_user, check_role, normalise_username
 
     try:
         normalise_username(name)
@@ -52,7 +52,7 @@ def add(
 @app.command("list")
 def list_() -> None:
     """Users, their roles, whether they may log in and how many API tokens they hold."""
-    from pipeline.users import list_users
+    from pipeline.accounts.users import list_users
 
     for u in list_users(_settings().db_url):
         typer.echo(f"{u.username:24} {u.role:9} {'active' if u.active else 'DISABLED':9} tokens {u.tokens}")
@@ -65,7 +65,7 @@ def token(
     revoke: Annotated[bool, typer.Option("--revoke", help="remove every token of the user instead")] = False,
 ) -> None:
     """Print a new API token (`Authorization: Bearer <token>`); it is shown once and kept only as a hash."""
-    from pipeline.users import UserError, new_token, revoke_tokens
+    from pipeline.accounts.users import UserError, new_token, revoke_tokens
 
     settings = _settings()
     try:
@@ -83,7 +83,7 @@ def passwd(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
 ) -> None:
     """Set a user's password (their open sessions end)."""
-    from pipeline.users import ADMIN, UserError, admin_password_file, normalise_username, set_password
+    from pipeline.accounts.users import ADMIN, UserError, admin_password_file, normalise_username, set_password
 
     settings = _settings()
     try:
@@ -103,7 +103,7 @@ def role(
     new_role: Annotated[str, typer.Argument(metavar="ROLE", help="clerk, operator, analyst or admin")],
 ) -> None:
     """Give a user another role."""
-    from pipeline.users import UserError, set_role
+    from pipeline.accounts.users import UserError, set_role
 
     try:
         set_role(_settings().db_url, name, new_role)
@@ -113,7 +113,7 @@ def role(
 
 
 def _set_active(name: str, active: bool) -> None:
-    from pipeline.users import UserError, set_active
+    from pipeline.accounts.users import UserError, set_active
 
     try:
         set_active(_settings().db_url, name, active)

@@ -1,0 +1,1 @@
+"""Web users, their roles and API tokens."""

@@ -1,0 +1,174 @@
+"""Read one page: its text layer when real, otherwise one tesseract run that yields the text, the
+word boxes with confidences and the page's searchable PDF layer together; and, on the image already
+rendered for OCR, the QR codes of the page (a one-stop-shop slip carries its dossier code in one) and
+how much ink it holds (a blank separator page holds none)."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytesseract
+import zxingcpp
+from PIL import Image
+
+from pipeline.errors import PipelineError
+from pipeline.read import preprocess, seal
+from pipeline.read.pages import Format, PageSpec, colour_of, render
+from pipeline.vn.ocrfix import fix_text, fix_word
+from pipeline.vn.text import fold
+from schemas.tasks import PageResult, PageWord
+
+log = logging.getLogger(__name__)
+LOW_CONFIDENCE = 60.0
+# A born-digital page is not rendered for OCR; it is rendered (at this resolution, enough for a
+# 20 mm code) only when its text prints a dossier code label, i.e. when it may be a slip with a QR.
+QR_TEXT_PAGE_DPI = 200.0
+_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
+
+def page_paths(workdir: Path, page_no: int) -> tuple[Path, Path]:
+    return workdir / f"page-{page_no:04d}.json", workdir / f"page-{page_no:04d}.pdf"
+
+
+def read_page(
+    path: Path, fmt: Format, spec: PageSpec, workdir: Path, *, lang: str = "vie", timeout: float = 0
+) -> PageResult:
+    """Idempotent: a page already read into `workdir` is loaded, not read again."""
+    json_path, pdf_path = page_paths(workdir, spec.page_no)
+    if json_path.exists() and (spec.kind == "text" or pdf_path.exists()):
+        return PageResult.model_validate_json(json_path.read_text(encoding="utf-8"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    if spec.kind == "text":
+        text = unicodedata.normalize("NFC", spec.text)
+        result = PageResult(page_no=spec.page_no, source="text_layer", text=text, dpi=spec.dpi)
+        if "ma ho so" in fold(text):
+            img, _ = render(path, fmt, spec.model_copy(update={"dpi": QR_TEXT_PAGE_DPI}))
+            result.qr = qr_codes(img)
+    else:
+        result = _ocr(path, fmt, spec, pdf_path, lang=lang, timeout=timeout)
+    result.seconds = time.perf_counter() - started
+    _atomic_write(json_path, result.model_dump_json().encode("utf-8"))
+    return result
+
+
+def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, timeout: float) -> PageResult:
+    img, dpi = render(path, fmt, spec)
+    colour = colour_of(img)
+    # For a PDF the text goes over the original page (text only, placed back through `geom` by
+    # assemble), so its image stays untouched; an image file becomes a page of its own (the upright
+    # OCR copy plus text).
+    textonly = fmt == "pdf"
+    in_colour = img if img.mode == "RGB" and colour == "colour" else None
+    if img.mode not in ("L", "1") and (textonly or colour == "grey"):
+        # Tesseract reads grey anyway; a grey copy is a third of the pixels to turn and hand over
+        # (turning a 300 dpi RGB page costs 0.4 s), and nobody sees it when it is not shown.
+        img = img.convert("L")
+    geom = preprocess.analyse(img, dpi)
+    qr = qr_codes(img)  # on the rendered page, before any turn: the reader finds codes at any angle
+    ocr_img = preprocess.apply(img, geom)
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=pdf_out.parent) as tmp:
+        src = Path(tmp) / "page.pnm"
+        # PNM is written and read without compression: the cheapest hand-over to tesseract.
+        (ocr_img if ocr_img.mode in ("1", "L", "RGB") else ocr_img.convert("RGB")).save(src)
+        base = Path(tmp) / "out"
+        config = f"--dpi {round(dpi)} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
+        if textonly:
+            config += " -c textonly_pdf=1"
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(src), str(base), extension="pdf", lang=lang, config=config, timeout=timeout
+            )
+        except RuntimeError as e:  # pytesseract's timeout
+            raise PipelineError("ocr_failed", f"page {spec.page_no}: OCR timed out", source=str(path)) from e
+        except pytesseract.TesseractError as e:
+            raise PipelineError("ocr_failed", f"page {spec.page_no}: {e.message}", source=str(path)) from e
+        text = fix_text(base.with_suffix(".txt").read_text(encoding="utf-8"))
+        words = _words(base.with_suffix(".tsv"))
+        os.replace(base.with_suffix(".pdf"), pdf_out)
+    if not qr and "ma ho so" in fold(text):
+        qr = qr_codes(img, harder=True)  # a page that prints a dossier code may well carry its QR
+    # the signature block under the seal, read again from the colour page when the copy is grey
+    words = seal.reread_signature(ocr_img, words, dpi, lang=lang, timeout=timeout,
+                                  colour=(in_colour, geom) if in_colour is not None and ocr_img.mode != "RGB" else None)
+    confs = [w.conf for w in words]
+    return PageResult(
+        page_no=spec.page_no,
+        source="ocr" if words else "empty",
+        text=text.strip(),
+        mean_confidence=round(sum(confs) / len(confs), 2) if confs else None,
+        low_confidence_words=sum(1 for c in confs if c < LOW_CONFIDENCE),
+        words=words,
+        width_px=ocr_img.width,
+        height_px=ocr_img.height,
+        dpi=spec.dpi,  # the scan's own resolution for the compliance check; None when unknown
+        colour=colour,
+        rotated=geom.turn,
+        skew=geom.skew,
+        pdf_path=str(pdf_out),
+        ink=geom.ink,
+        qr=qr,
+    )
+
+
+def qr_codes(img: Image.Image, *, harder: bool = False) -> list[str]:
+    """Payloads of the QR codes on a page image. A code that cannot be read is not the page's
+    failure: the slip's printed dossier code stands in for it.
+
+    `harder`: the reader's fallbacks, for a page known to print a dossier code: a fixed threshold
+    (a few ms), then the page enlarged by half (about 0.2 s). On generated phone photos (JPEG
+    quality 40-65, blur) the plain reading missed 5 of 16 slip codes, the fallbacks found 4 of those.
+    """
+    grey = img if img.mode == "L" else img.convert("L")  # 3-7x faster for the reader than RGB
+    if not harder:
+        return _read_qr(grey)
+    return _read_qr(grey, binarizer=zxingcpp.Binarizer.FixedThreshold) or _read_qr(
+        grey.resize((grey.width * 3 // 2, grey.height * 3 // 2), Image.Resampling.BICUBIC)
+    )
+
+
+def _read_qr(grey: Image.Image, **options: Any) -> list[str]:
+    try:
+        found = zxingcpp.read_barcodes(grey, formats=_QR, **options)
+    except Exception as e:  # the reader's own errors carry no stable type
+        log.warning("QR reading failed on a %dx%d page: %s", grey.width, grey.height, e)
+        return []
+    return [unicodedata.normalize("NFC", r.text) for r in found if r.valid and r.text]
+
+
+def _words(tsv: Path) -> list[PageWord]:
+    words = []
+    with tsv.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            text = (row.get("text") or "").strip()
+            if row.get("level") != "5" or not text:
+                continue
+            words.append(
+                PageWord(
+                    text=fix_word(text),
+                    conf=float(row["conf"]),
+                    left=int(row["left"]),
+                    top=int(row["top"]),
+                    width=int(row["width"]),
+                    height=int(row["height"]),
+                )
+            )
+    return words
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    with Image.open(path) as img:
+        return img.size

@@ -1,0 +1,126 @@
+"""Metadata extraction (DOMAIN.md keys) from OCR or text-layer output of one document.
+
+The text is what tesseract (``-l vie``, psm 3) or pdfplumber give for A4 pages: lines in reading
+order, pages separated by ``\\f``, the two columns of a Decree 30 header often merged on one line
+(``ỦY BAN NHÂN DÂN XÃ THANH THẠCH Độc lập - Tự do - Hạnh phúc``,
+``Số: 123/QĐ-UBND Thanh Thạch, ngày 07 tháng 4 năm 2023``, ``Nơi nhận: KT. CHỦ TỊCH``). Where OCR
+word boxes exist, the page is read as laid out instead: the header's left column (issuing body)
+and the signature block at the bottom right are taken from the words in their own column, so a
+merged row no longer mixes them.
+
+A field that cannot be read is absent, never guessed. Confidence per field: a clean, labelled
+match scores high; a value that needed OCR repair, or was found without its label, scores lower.
+Names that OCR damaged are restored against a vocabulary of Vietnamese administrative words, the
+spellings the same document shows elsewhere and what reviewers corrected (pipeline/vn/lexicon.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from pipeline.understand.classify import find_titles
+from pipeline.understand.extract.abstract import read_abstract
+from pipeline.understand.extract.base import Field, nonempty
+from pipeline.understand.extract.codes import doc_number, land_serial, read_certification, read_codes
+from pipeline.understand.extract.header import (
+    HEADER_ZONE,
+    NO_BODY,
+    context_places,
+    header_lines,
+    issue_date,
+    issuing_body,
+)
+from pipeline.understand.extract.people import PERSONAL, SUBJECT_IN_TEXT, read_citizen, subject_in_text
+from pipeline.understand.extract.signature import NO_SIGNER, signature_of
+from pipeline.understand.extract.title import type_name
+from pipeline.vn.codes import (
+    DOSSIER_CODE_RE,
+)
+from pipeline.vn.lexicon import (
+    EMPTY,
+    Lexicon,
+    restore_known,
+)
+from pipeline.vn.text import fold, normalize
+from schemas.tasks import PageResult
+
+
+def _language(text: str) -> Field | None:
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 20:
+        return None
+    marked = sum(1 for ch in letters if fold(ch) != ch.lower() or ch in "đĐ")
+    words = re.findall(r"\w+", fold(text))
+    common = sum(1 for w in words if w in {"va", "cua", "ngay", "thang", "nam", "theo", "cho", "cac", "co", "ve"})
+    if marked / len(letters) > 0.05 and common:
+        return Field("vi", 0.95)
+    if common / max(len(words), 1) > 0.05:
+        return Field("vi", 0.6)  # Vietnamese words, but OCR dropped the marks
+    return None
+
+
+def extract(
+    text: str,
+    doc_type: str,
+    *,
+    page_count: int | None = None,
+    today: date | None = None,
+    dossier_pattern: str | re.Pattern[str] = DOSSIER_CODE_RE,
+    pages: Sequence[PageResult] | None = None,
+    lexicon: Lexicon = EMPTY,
+) -> dict[str, Field]:
+    """Metadata of one document; keys are those of DOMAIN.md, absent when not read.
+
+    ``pages`` (with OCR word boxes) lets the header and signature be read by column; ``lexicon``
+    holds names reviewers corrected (pipeline/understand/corrections.py), used to restore OCR-damaged ones."""
+    today = today or date.today()
+    norm = normalize(text)
+    # Page breaks become their own marker line so line indices stay global and the signature
+    # search can find the last page.
+    lines = norm.replace("\f", "\n\f\n").split("\n")
+    first_page_end = lines.index("\f") if "\f" in lines else len(lines)
+    header_idx = nonempty(lines, 0, first_page_end)[:HEADER_ZONE]
+    header = "\n".join(lines[i] for i in header_idx)
+    titles = find_titles(norm)
+    first = pages[0] if pages else None
+
+    out: dict[str, Field] = {}
+    if doc_type == "ban_sao_chung_thuc":
+        out.update(read_certification(lines, today))  # the copied paper's own header is not the copy's
+    else:
+        out.update(doc_number(header, doc_type, titles))
+        if doc_type == "gcn_qsdd" and (serial := land_serial(lines, titles)) is not None:
+            out["so"] = serial
+        issued = issue_date(lines[:first_page_end] if doc_type not in PERSONAL else lines, header_idx, today)
+        if issued is not None:
+            out["ngay_ban_hanh"] = issued[0]
+            if issued[1] is not None:
+                place = restore_known(issued[1].value, lexicon.places) if lexicon.places else None
+                out["dia_danh"] = Field(place, 0.8) if place and place != issued[1].value else issued[1]
+        if doc_type not in NO_BODY:
+            left, from_boxes = header_lines(lines[:first_page_end], first)
+            body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes)
+            if body is not None:
+                out["co_quan_ban_hanh"] = body
+    abstract = read_abstract(lines, doc_type, titles, header_idx, today)
+    if abstract is not None:
+        out["trich_yeu"] = abstract
+    if doc_type not in NO_SIGNER:
+        out.update(signature_of(lines, pages, lexicon))
+    if doc_type in PERSONAL:
+        out.update(read_citizen(lines, doc_type, today))
+    elif doc_type in SUBJECT_IN_TEXT:
+        out.update(subject_in_text(lines, today))
+    out.update(read_codes(lines, dossier_pattern))
+    cong_van_cues = "so_ky_hieu" in out or (abstract is not None and abstract.value.startswith("V/v"))
+    name = type_name(doc_type, titles, cong_van_cues, lines, header_idx)
+    if name is not None:
+        out["ten_loai"] = name
+    if page_count is not None and page_count > 0:
+        out["so_trang"] = Field(str(page_count), 1.0)
+    lang = _language(norm)
+    if lang is not None:
+        out["ngon_ngu"] = lang
+    return out

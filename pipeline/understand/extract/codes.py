@@ -1,0 +1,139 @@
+"""Numbers and codes: the number and symbol (`123/QĐ-UBND`), a civil-status book number, a land
+certificate's serial, a certified copy's number, dossier and procedure codes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+
+from pipeline.understand.classify import TitleHit
+from pipeline.understand.extract.base import Field, conf_of, nonempty
+from pipeline.understand.extract.header import place_and_date
+from pipeline.vn.codes import (
+    TYPE_ABBRS,
+    DocNumber,
+    dossier_unit,
+    find_doc_numbers,
+    find_dossier_codes,
+    find_procedure_codes,
+)
+from pipeline.vn.text import fold, split_motto
+
+_PROCEDURE_LABEL_RE = re.compile(r"\bma\s*(so\s*)?(thu tuc|tthc)\b")
+
+
+# --- header: number and symbol, issuing body, place and date -------------------------------------------
+def doc_number(header: str, doc_type: str, titles: list[TitleHit]) -> dict[str, Field]:
+    numbers = find_doc_numbers(header)
+    if not numbers:
+        return _bare_number(header, doc_type)
+    dn = _agree_with_title(numbers[0], doc_type, titles)
+    c = conf_of(0.95, dn.repaired, 0.2)
+    return {"so": Field(dn.so, c), "ky_hieu": Field(dn.ky_hieu, c), "so_ky_hieu": Field(dn.so_ky_hieu, c)}
+
+
+def _agree_with_title(dn: DocNumber, doc_type: str, titles: list[TitleHit]) -> DocNumber:
+    """A type abbreviation one letter off the one of the printed title is that one: under a TỜ
+    TRÌNH title, ``82/TT-UBND`` is an OCR'd ``82/TTr-UBND`` (a commune issues no thông tư)."""
+    if dn.type_abbr is None or dn.doc_type == doc_type or not any(t.doc_type == doc_type for t in titles):
+        return dn
+    own = [a for a, t in TYPE_ABBRS.items() if t == doc_type]
+    near = [a for a in own if difflib.SequenceMatcher(None, fold(a), fold(dn.type_abbr)).ratio() >= 0.8]
+    if len(near) != 1:
+        return dn
+    rest = dn.ky_hieu[dn.ky_hieu.index(dn.type_abbr) + len(dn.type_abbr) :]
+    prefix = dn.ky_hieu[: dn.ky_hieu.index(dn.type_abbr)]
+    return DocNumber(dn.so, prefix + near[0] + rest, near[0], doc_type, True, dn.start, dn.end)
+
+
+_BARE_NUMBER_RE = re.compile(r"(?:^|\s{2,}|\t)\W*s[o6]\s*[:;.]\s*(?P<num>[0-9oil|]{1,8})(?:\s+[^\W\d]{1,2})?\W*$")
+
+
+def _bare_number(header: str, doc_type: str) -> dict[str, Field]:
+    """``Số: 145`` with no symbol: civil-status books and receipts number their papers so."""
+    if doc_type not in ("giay_khai_sinh", "gcn_ket_hon", "bien_lai", "trich_luc_ho_tich"):
+        return {}
+    for raw in header.split("\n"):
+        line = split_motto(raw)[0]  # "Số: 42 Độc lập - Tự do - Hạnh phúc"
+        m = _BARE_NUMBER_RE.search(fold(line))
+        if m is None:
+            continue
+        printed = line[m.start("num") : m.end("num")]
+        digits = printed.translate(str.maketrans("OoIil|", "001111"))
+        if not digits.isdigit():
+            continue
+        return {"so": Field(digits, conf_of(0.85, digits != printed))}
+    return {}
+
+
+def land_serial(lines: list[str], titles: list[TitleHit]) -> Field | None:
+    """The serial a land-use certificate prints under its title (two letters, six digits)."""
+    own = [t for t in titles if t.doc_type == "gcn_qsdd"]
+    if not own:
+        return None
+    for i in nonempty(lines, own[0].line_no + 1)[:4]:
+        m = re.fullmatch(r"\W*([A-Z]{2})\s?([0-9OoIl]{6})\W*", lines[i].strip())
+        if m:
+            digits = m[2].translate(str.maketrans("OoIl", "0011"))
+            return Field(f"{m[1]} {digits}", conf_of(0.85, digits != m[2]))
+    return None
+
+
+def read_certification(lines: list[str], today: date) -> dict[str, Field]:
+    """A certified copy's own number, book symbol, place and date: those of the certification
+    stamp ("Số chứng thực: 468 Quyển số: 01/2024-SCT/BS", then the place-date), never the copied
+    paper's header."""
+    out: dict[str, Field] = {}
+    for i, line in enumerate(lines):
+        folded = fold(line)
+        m = re.search(r"so chung thuc\s*[:;.]?\s*(?P<num>[0-9OoIl]{1,6})\b", folded)
+        if m is None:
+            continue
+        raw = line[m.start("num") : m.end("num")]
+        digits = raw.translate(str.maketrans("OoIl", "0011"))
+        out["so"] = Field(digits, conf_of(0.9, digits != raw))
+        if re.search(r"\bsct\s*/\s*bs\b", folded):
+            out["ky_hieu"] = Field("SCT/BS", 0.9)
+        found = place_and_date(lines[i : i + 4], today)
+        if found is not None:
+            _, dm, place = found
+            out["ngay_ban_hanh"] = Field(dm.value.isoformat(), conf_of(0.9, dm.repaired))
+            out["dia_danh"] = Field(place, 0.85)
+        break
+    return out
+
+
+# --- codes -----------------------------------------------------------------------------------------------
+def read_codes(lines: list[str], dossier_pattern: str | re.Pattern[str]) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    best: tuple[float, str] | None = None
+    for line in lines:
+        for m in find_dossier_codes(line, dossier_pattern):
+            labelled = bool(re.search(r"\bma (ho so|so ho so)\b", fold(line)))
+            c = conf_of(0.95 if labelled else 0.8, m.repaired)
+            if best is None or c > best[0]:
+                best = (c, m.value)
+    if best is not None:
+        out["ma_ho_so"] = Field(best[1], best[0])
+        unit = dossier_unit(best[1], dossier_pattern)
+        if unit:
+            out["ma_co_quan"] = Field(unit, round(best[0] - 0.05, 3))
+    proc: tuple[float, str] | None = None
+    rows = nonempty(lines)
+    for n, i in enumerate(rows):
+        line = lines[i]
+        folded = fold(line)
+        labelled = bool(_PROCEDURE_LABEL_RE.search(folded))
+        if not labelled and "thu tuc" not in folded:
+            continue  # a bare d.dddddd may be anything; only take it next to its label
+        # "(mã thủ tục" at the end of a line, the code on the next one
+        if n + 1 < len(rows) and re.search(r"(ma\s*(so\s*)?(thu tuc|tthc)|thu tuc)\W*$", folded):
+            line = f"{line} {lines[rows[n + 1]]}"
+        for m in find_procedure_codes(line):
+            c = conf_of(0.9 if labelled else 0.7, m.repaired)
+            if proc is None or c > proc[0]:
+                proc = (c, m.value)
+    if proc is not None:
+        out["ma_thu_tuc"] = Field(proc[1], proc[0])
+    return out

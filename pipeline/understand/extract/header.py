@@ -1,0 +1,192 @@
+"""The header: the issuing body (its left column, joined across wrapped lines and restored against
+unit names), and the place and date line (`Thanh Thạch, ngày 07 tháng 4 năm 2023`)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from pipeline.understand.classify import TitleHit
+from pipeline.understand.extract.base import (
+    MOTTO_PART_RE,
+    ORG_RE,
+    SO_LABEL_RE,
+    VV_RE,
+    Field,
+    conf_of,
+    has_marks,
+    nonempty,
+    strip_junk,
+    title_case_run,
+)
+from pipeline.understand.extract.layout import column_of, layout_cells
+from pipeline.vn.dates import DateMatch, find_dates
+from pipeline.vn.lexicon import (
+    PROVINCES,
+    UNIT_PHRASES,
+    Lexicon,
+    restore_known,
+    restore_phrases,
+)
+from pipeline.vn.text import clean_spacing, fold, is_upper_line, split_motto
+from schemas.tasks import PageResult
+
+NO_BODY = frozenset({"can_cuoc"})
+HEADER_ZONE = 12
+
+# The words a unit's name starts with: a header line starting so begins a new unit, any other line
+# goes on with the one above ("BỆNH VIỆN HỮU NGHỊ VIỆT NAM -" / "CU BA ĐỒNG HỚI").
+_ORG_HEAD_RE = re.compile(
+    r"^(uy ban|ubnd|hoi dong|hdnd|so|phong|van phong|cong an|benh vien|truong|bo|cuc|chi cuc|tong cuc|"
+    r"trung tam|ban|bo phan|tram|doan|dang uy|toa an|vien kiem sat|ngan hang|cong ty|chi nhanh|kho bac|"
+    r"bao hiem|hoi)\b"
+)
+_ADMIN_LEVEL_RE = re.compile(r"^(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen|quan|thi xa)\b")
+_ADMIN_WORD_RE = re.compile(r"\b(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen|quan|thi xa)\b")
+
+# Dates a form prints under a label instead of a place-date line: the registration date of a civil
+# status paper, the issue date of an identity card.
+_DATE_LABEL_RE = re.compile(
+    r"\bngay,?\s*thang,?\s*nam\s*(dang ky|cap)\b|\bdate of issue\b|\bngay (cap|dang ky)\s*:"
+)
+
+
+def header_lines(lines: list[str], first_page: PageResult | None) -> tuple[list[str], bool]:
+    """The left column of the header, one line per printed line, and whether it came from boxes."""
+    if first_page is not None and first_page.words and first_page.width_px:
+        left = [c.text for c in column_of(layout_cells(first_page), first_page.width_px, "left")[:12]]
+        if left:
+            return left, True
+    left = []
+    for i in nonempty(lines)[:HEADER_ZONE]:
+        part, motto = split_motto(lines[i])
+        # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM - Độc lập …": the dash before the motto is the left column's
+        if motto is not None and re.match(r"\s*[-–]\s", lines[i][len(part) :]):
+            part += " -"
+        left.append(part)
+    return left, False
+
+
+def context_places(text: str, lexicon: Lexicon) -> list[str]:
+    """Place names as the document itself writes them in running text ("phường Đồng Hới"), upper
+    case, the best-attested spelling first: OCR of ordinary lower-case type keeps marks that the
+    bold capitals of the header lose."""
+    counts: Counter[str] = Counter()
+    for m in re.finditer(
+        r"\b(?:xã|phường|tỉnh|thành phố|huyện|quận|thị xã|thị trấn|đặc khu)\s+((?:[A-ZÀ-Ỹ][^\W\d_]*\s?){1,4})", text
+    ):
+        run, _ = title_case_run(m.group(1).strip(), max_tokens=4)
+        tokens = run.split()
+        # a place name ends where the next capitalised word is a sentence's ("Thạch Tôi")
+        for n in range(len(tokens), 1, -1):
+            counts[" ".join(tokens[:n]).upper()] += 1
+    for place in lexicon.places:
+        counts[place.upper()] += 3
+    by_fold: dict[str, tuple[int, str]] = {}
+    for name, n in counts.items():
+        key = fold(name)
+        if n > by_fold.get(key, (0, ""))[0]:
+            by_fold[key] = (n, name)
+    return [name for _, name in sorted(by_fold.values(), reverse=True)]
+
+
+def _restore_body(body: str, places: list[str], lexicon: Lexicon) -> tuple[str, bool]:
+    known = restore_known(body, lexicon.bodies, min_ratio=0.9) if lexicon.bodies else None
+    if known is not None:
+        return known, known != body
+    if not has_marks(body):
+        return body, False  # printed (or read) without marks: leave it as the page has it
+    restored, changed = restore_phrases(body, (*UNIT_PHRASES, *PROVINCES, *places))
+    return restored, changed
+
+
+def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lexicon: Lexicon,
+                  from_boxes: bool) -> Field | None:
+    title_texts = {fold(t.line) for t in titles}
+    units: list[list[str]] = []
+    for raw in left[:10]:
+        line = strip_junk(clean_spacing(raw.strip(" -_–—=*~.\t")))
+        if line and re.search(r"\w\s*[-–]\s*$", raw) and len(line.split()) >= 2:
+            line += " -"  # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM -": the name goes on below
+        folded = fold(line)
+        if (SO_LABEL_RE.match(folded) or VV_RE.match(folded) or folded in title_texts
+                or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)):
+            break
+        if not line or not is_upper_line(line) or MOTTO_PART_RE.search(folded):
+            if units and line and not is_upper_line(line):
+                break  # running text below the header
+            continue
+        if any(fold(line).startswith(fold(t.printed)) for t in titles):
+            break  # the title
+        if units and _continues(units[-1], line):
+            units[-1].append(line)
+        elif (ORG_RE.search(folded) and len(line.split()) >= 2) or units:
+            units.append([line])
+    units = [u for u in units if ORG_RE.search(fold(" ".join(u)))]
+    if not units:
+        return None
+    body = " ".join(units[-1])
+    body = re.sub(r"\s+([-–])\s*", r" \1 ", body) if re.search(r"\S[-–]\s", body) else body
+    body, repaired = _restore_body(clean_spacing(body), places, lexicon)
+    conf = (0.9 if from_boxes else 0.85) if len(units) > 1 or len(units[0]) > 1 else 0.75
+    return Field(body, round(conf - (0.1 if repaired else 0.0), 3))
+
+
+def _continues(unit: list[str], line: str) -> bool:
+    """Whether a header line goes on with the unit above it rather than starting the next one."""
+    prev = unit[-1]
+    folded = fold(line)
+    if prev.rstrip().endswith(("-", "–", " VÀ", " VỀ", " CỦA")) or line.startswith(("-", "–")):
+        return True
+    if _ADMIN_LEVEL_RE.match(folded):
+        return not _ADMIN_WORD_RE.search(fold(" ".join(unit)))
+    return not _ORG_HEAD_RE.match(folded)
+
+
+def place_and_date(lines: list[str], today: date) -> tuple[int, DateMatch, str] | None:
+    """The first ``<Place>, ngày … tháng … năm …`` line: (line index, date, place or "")."""
+    rows = nonempty(lines)
+    for n, i in enumerate(rows):
+        line = lines[i]
+        if re.search(r"\bnam\W*$", fold(line)) and n + 1 < len(rows) and re.match(r"^\W*\d{4}\b", lines[rows[n + 1]]):
+            line = f"{line} {lines[rows[n + 1]].strip()}"  # "… năm" / "2022": the year wrapped or split off
+        if re.match(r"^\W*can cu\b", fold(line)):
+            continue  # citations: "Căn cứ Nghị định số 30/2020/NĐ-CP, ngày 05 tháng 3 năm 2020"
+        for dm in find_dates(line, today=today):
+            before = line[: dm.start].rstrip()
+            if not before.endswith((",", ".")):
+                continue
+            place, preceding = title_case_run(before[:-1])
+            # "Thuận Hóa. ngày …": OCR's full stop for the comma, only on a line of its own
+            if place and (before.endswith(",") or (dm.worded and not preceding)):
+                return i, dm, place
+    return None
+
+
+def issue_date(lines: list[str], header_idx: list[int], today: date) -> tuple[Field, Field | None, int] | None:
+    found = place_and_date(lines, today)
+    if found is not None:
+        i, dm, place = found
+        return Field(dm.value.isoformat(), conf_of(0.95, dm.repaired)), Field(place, 0.85), i
+    # A form's labelled date: "Ngày, tháng, năm đăng ký: 02/10/2023", "… / Date of issue: …".
+    for i in nonempty(lines):
+        m = _DATE_LABEL_RE.search(fold(lines[i]))
+        if m is None:
+            continue
+        for dm in find_dates(lines[i][m.end() :], today=today):
+            return Field(dm.value.isoformat(), conf_of(0.85, dm.repaired)), None, i
+    # A worded date standing on a line of its own (a receipt's "Ngày 24 tháng 04 năm 2022"), or in
+    # the header; never one from a citation or a birth.
+    for i in nonempty(lines):
+        for dm in find_dates(lines[i], today=today):
+            if dm.worded and not re.sub(r"[\W_]", "", lines[i][: dm.start] + lines[i][dm.end :]):
+                return Field(dm.value.isoformat(), conf_of(0.8, dm.repaired)), None, i
+    for i in header_idx:
+        folded = fold(lines[i])
+        if re.search(r"\b(can cu|sinh|luat|nghi dinh)\b", folded):
+            continue
+        for dm in find_dates(lines[i], today=today):
+            if dm.worded:
+                return Field(dm.value.isoformat(), conf_of(0.7, dm.repaired)), None, i
+    return None

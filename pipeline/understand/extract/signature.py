@@ -1,0 +1,331 @@
+"""The signature block: the signer's position (checked against Decree 30: `KT. X` needs `PHÓ X`)
+and name, read by column from the word boxes at the bottom right, restored against known names."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from pipeline.understand.extract.base import (
+    NAME_TOKEN_RE,
+    Field,
+    has_marks,
+    is_junk_token,
+    nonempty,
+    strip_junk,
+    title_case_run,
+    vietnamese_word,
+)
+from pipeline.understand.extract.layout import column_of, layout_cells
+from pipeline.vn.lexicon import (
+    COLLECTIVES,
+    POSITION_TITLES,
+    SIGN_PREFIXES,
+    Lexicon,
+    restore_family_name,
+    restore_known,
+)
+from pipeline.vn.ocrfix import is_syllable
+from pipeline.vn.text import clean_spacing, fold, is_upper_line, sentence_case
+from schemas.tasks import PageResult
+
+# An identity card copy prints its issuer's title and facsimile signature on the back: neither a
+# signer nor an issuing body of the copy.
+NO_SIGNER = frozenset({"can_cuoc"})
+_POSITION_RE = re.compile(
+    r"^(kt|tm|tl|tuq|q|ktl)\s*\.|\b(chu tich|giam doc|truong|pho|chanh|bi thu|thu truong|cong chuc|"
+    r"can bo|nguoi (yeu cau|lam don|khai|ky|dai dien|nop tien|thu tien|duoc uy quyen|uy quyen|tiep nhan|lap)|"
+    r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|ben (uy quyen|duoc uy quyen))\b"
+)
+
+# A citizen's own signature caption, printed in any case ("Người yêu cầu", "NGƯỜI LÀM ĐƠN").
+_CITIZEN_ROLE_RE = re.compile(r"^(nguoi (yeu cau|lam don|khai|de nghi|viet don|cam ket|nop don))$")
+
+# "NGƯỜI KÝ GIẤY KHAI SINH": a caption over the signer's position, not the position itself.
+_CAPTION_RE = re.compile(r"^(nguoi\s+)?ky\s+(giay|trich luc|ban sao|van ban)\b")
+_SIGN_NOISE_RE = re.compile(r"\b(ky|da ky|ghi ro|dong dau|chu ky)\b")
+
+
+# --- signature -----------------------------------------------------------------------------------------
+def _trailing_upper(line: str) -> tuple[str, bool]:
+    """The trailing upper-case run of a line (right column of a merged signature row)."""
+    tokens = line.split()
+    run: list[str] = []
+    for tok in reversed(tokens):
+        letters = [ch for ch in tok if ch.isalpha()]
+        if tok in ("-", "–") or (letters and all(ch.isupper() for ch in letters)):
+            run.insert(0, tok)
+        else:
+            break
+    while run and run[0] in ("-", "–"):
+        run.pop(0)
+    return " ".join(run), len(run) == len(tokens)
+
+
+@lru_cache(maxsize=64)
+def _position_vocabulary(learned: tuple[str, ...]) -> dict[str, str]:
+    """Folded → printed, for every position line Decree 30 allows (prefix + title or body), and the
+    single-line positions reviewers typed."""
+    heads = (*POSITION_TITLES, *(p.upper() for p in learned if " - " not in p))
+    lines = [*heads, *(f"{p} {h}" for p in SIGN_PREFIXES for h in (*POSITION_TITLES, *COLLECTIVES))]
+    return {re.sub(r"\s+", " ", fold(p)): p for p in lines}
+
+
+def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, bool, bool]:
+    """(the position line as printed, whether it needed repair, whether it is a known one, whether
+    it was cut off a row where OCR ran two columns' positions together)."""
+    tokens = [t for t in seg.split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
+    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)\s*[.,:;]?\s+", r"\1. ", " ".join(tokens))
+    key = re.sub(r"\s+", " ", fold(seg)).strip()
+    if key in vocab:
+        canon = vocab[key]
+        if not has_marks(seg):
+            return seg, False, True, False  # printed (or read) without any marks: leave it as the page has it
+        if not is_upper_line(seg):
+            canon = sentence_case(canon)  # a citizen's caption printed "Người yêu cầu" stays so
+        return canon, canon != seg, True, False
+    close = difflib.get_close_matches(key, list(vocab), n=1, cutoff=0.86)
+    if close:
+        return vocab[close[0]], True, True, False
+    # "NBÊN A": the line's first letters lost or glued; the end of exactly one position, two words
+    # or more, with at most two letters of the first word lost.
+    words = key.split()
+    if len(words) >= 2 and len(words[0]) > 1:
+        for cut in (1, 2):
+            tail = " ".join([words[0][cut:], *words[1:]])
+            ends = {v for k, v in vocab.items()
+                    if k.endswith(" " + tail) and len(k) > len(tail) + 2 and not re.match(r"(kt|tm|tl|tuq|q)\.", k)}
+            if words[0][cut:] and len(ends) == 1:
+                return ends.pop(), True, True, False
+    # "NGƯỜI NỘP HỒ SƠ NGƯỜI TIẾP NHẬN HỒ SƠ": two signature columns on one row; the right one signs.
+    for k in range(1, len(words)):
+        if " ".join(words[:k]) in vocab and " ".join(words[k:]) in vocab:
+            right = " ".join(seg.split()[k:])
+            return (right if not has_marks(right) else vocab[" ".join(words[k:])]), False, True, True
+    return seg, False, False, False
+
+
+def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] | None:
+    """The position from the lines of a signature block, checked against how Decree 30 writes it.
+
+    KT. (signing for the head) is always followed by the deputy's own title, and TM./TL./TUQ. by
+    the signer's: a block that ends on one of them lost a line to OCR. After KT. the title is the
+    deputy's ("KT. CHỦ TỊCH" → "PHÓ CHỦ TỊCH"), so it is put back; after TM. it may be the head's
+    or a deputy's, so the position is left out rather than guessed."""
+    vocab = _position_vocabulary(lexicon.positions)
+    parts: list[tuple[str, bool]] = []
+    merged = False
+    for seg in segments:
+        text, repaired, known, cut = _canonical_position(clean_spacing(seg), vocab)
+        merged = merged or cut
+        if not text:
+            continue
+        if not known:
+            words = re.findall(r"[^\W\d_]+", text)
+            real = sum(is_syllable(w) for w in words)
+            if len(words) < 2 or real * 2 < len(words) or not all(
+                    is_syllable(w) or (w.isupper() and len(w) <= 5) for w in words):
+                continue  # seal rim or signature read as letters ("NV SG")
+        parts.append((text, repaired))
+    # "NGƯỜI KÝ GIẤY KHAI SINH" heads the block of a civil-status paper; the position follows it.
+    if len(parts) > 1:
+        parts = [p for p in parts if not _CAPTION_RE.match(fold(p[0]))] or parts
+    if not parts:
+        return None
+    penalty = 0.0
+    fixed: list[tuple[str, bool]] = []
+    for text, repaired in parts:
+        prefix = re.match(r"^(KT|TM|TL|TUQ|Q)\. (.+)$", fixed[-1][0]) if fixed else None
+        if prefix and prefix[1] == "KT" and text != f"PHÓ {prefix[2]}" and prefix[2] in POSITION_TITLES:
+            # After "KT. CHỦ TỊCH" only the deputy signs: "CHỦ TỊCH" lost its PHÓ, "PHÓ CHỦ" its TỊCH.
+            deputy = fold(f"PHÓ {prefix[2]}")
+            if deputy.endswith(fold(text)) or (deputy.startswith(fold(text)) and len(text.split()) >= 2):
+                text, repaired = f"PHÓ {prefix[2]}", True
+        fixed.append((text, repaired))
+    last = re.match(r"^(KT|TM|TL|TUQ)\. (.+)$", fixed[-1][0])
+    if last:
+        if last[1] != "KT" or last[2] not in POSITION_TITLES:
+            return None
+        fixed.append((f"PHÓ {last[2]}", True))
+        penalty += 0.15
+    repaired_any = any(r for _, r in fixed)
+    conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
+    return " - ".join(t for t, _ in fixed), round(conf, 3), merged
+
+
+def _is_position_line(text: str) -> bool:
+    folded = fold(text).strip()
+    if _CITIZEN_ROLE_RE.match(folded):
+        return True
+    return bool(text) and is_upper_line(text) and bool(_POSITION_RE.search(folded))
+
+
+def _signer_name(line: str, *, column: bool, merged: bool = False) -> tuple[str, float] | None:
+    """The signer's name on a line under the block, family name restored when OCR damaged it.
+    ``merged``: the row also holds the left column's signer ("Nguyễn Thị Hoa Phan Thanh Tâm"); the
+    right one starts at the last family name."""
+    line = strip_junk(line.strip())
+    if not line or line.startswith("(") or _SIGN_NOISE_RE.search(fold(line)):
+        return None
+    tokens = line.split()
+    if column:
+        if not 2 <= len(tokens) <= 6:
+            return None
+        before = 0
+    else:
+        _, before = title_case_run(line, max_tokens=6)
+        if before:
+            prev = tokens[before - 1]
+            # A merged row's left column ends with ";" or "." (the recipient list); a name glued to
+            # running words ("UBND huyện Tuyên Hóa") is a place, not the signer.
+            if not re.search(r"[;.,:]$", prev) and "  " not in line:
+                restored = restore_family_name(prev)
+                lost_capital = (restored is not None and prev.islower()
+                                and fold(restored[0]).endswith(fold(prev)) and len(restored[0]) > len(prev))
+                if before > 1 or restored is None or (prev.islower() and not lost_capital):
+                    return None
+                before -= 1
+        tokens = tokens[before:]
+        if merged:
+            starts = [k for k in range(2, len(tokens) - 1) if restore_family_name(tokens[k]) == (tokens[k], False)]
+            if not starts:
+                return None
+            tokens = tokens[starts[-1] :]
+        if not 2 <= len(tokens) <= 6:
+            return None
+    if all(t.isupper() for t in tokens):
+        tokens = [t.title() for t in tokens]
+    first, repaired = tokens[0], False
+    if first.islower():
+        # A capital lost at the start ("guyễn Bá Đức"); a whole lower-case word ("đăng Thùy Hoa")
+        # is no damaged family name that can be told.
+        restored = restore_family_name(first)
+        if restored is not None and fold(restored[0]).endswith(fold(first)) and len(restored[0]) > len(first):
+            first, repaired = restored[0], True
+    elif has_marks(line) or not (first[:1].isupper() and first[1:].islower()):
+        restored = restore_family_name(first)
+        if restored is not None:
+            first, repaired = restored
+    tokens[0] = first
+    if not all(NAME_TOKEN_RE.match(t) and t[0].isupper() and (len(t) == 1 or t[1:].islower()) and vietnamese_word(t)
+               for t in tokens):
+        return None
+    return " ".join(tokens), (0.85 if not repaired else 0.75)
+
+
+def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
+               spans: list[tuple[int, int]] | None = None, start: int | None = None) -> dict[str, Field]:
+    """Position and name of the signer from the lines of the last page: whole lines of the right
+    column when ``column``, else the flat text whose rows may merge both columns. ``spans``: where
+    each line lies across the page, when read from word boxes; ``start``: the first line where the
+    block may be, when the caller knows it."""
+    page_start = max((i + 1 for i, ln in enumerate(lines) if ln == "\f"), default=0)
+    body = nonempty(lines, page_start)
+    if not body:
+        return {}
+    # The signature sits level with "Nơi nhận" (same row when OCR merges the columns); without it,
+    # the bottom 60 % of the page, which keeps the "CHỦ TỊCH ỦY BAN NHÂN DÂN …" authority line of
+    # a decision's preamble out of reach.
+    if start is None:
+        recipients = [k for k, i in enumerate(body) if re.match(r"^\W*noi nhan\b", fold(lines[i]))]
+        start_pos = recipients[-1] if recipients else int(len(body) * 0.4)
+        zone = body[start_pos:]
+    else:
+        zone = [i for i in body if i >= start]
+
+    vocab = _position_vocabulary(lexicon.positions)
+
+    def is_position(seg: str) -> bool:
+        # recognised by its words, or as a known position OCR damaged ("NBÊN A", "HỦ TỊCH")
+        return _is_position_line(seg) or (is_upper_line(seg) and _canonical_position(seg, vocab)[2])
+
+    def segment(k: int) -> tuple[str, bool]:
+        text = strip_junk(lines[zone[k]].strip())
+        if column:
+            return text, True
+        if _CITIZEN_ROLE_RE.match(fold(text)):
+            return text, True
+        return _trailing_upper(text)
+
+    block_end = None
+    for k in range(len(zone) - 1, -1, -1):
+        seg, _ = segment(k)
+        if seg and is_position(seg):
+            block_end = k
+            break
+    if block_end is None:
+        return {}
+    block: list[str] = []
+    k = block_end
+    while k >= 0 and len(block) < 5:
+        seg, whole = segment(k)
+        if not seg or not (is_position(seg) or (whole and is_upper_line(seg))):
+            break
+        block.insert(0, seg)
+        k -= 1
+    block_start = k + 1
+    # Lines below the last recognised one that are wholly upper case belong to the block too: OCR
+    # may have damaged the very words ("HỦ TỊCH") that made them recognisable.
+    while block_end + 1 < len(zone) and len(block) < 5:
+        seg, whole = segment(block_end + 1)
+        if not (seg and whole and is_upper_line(seg) and len(seg.split()) <= 6):
+            break
+        block.append(seg)
+        block_end += 1
+    out: dict[str, Field] = {}
+    position = _position(block, lexicon)
+    merged = False
+    if position is not None:
+        value, conf, merged = position
+        out["chuc_vu_nguoi_ky"] = Field(value, conf)
+    for i in zone[block_end + 1 : block_end + 7]:
+        found = _signer_name(lines[i], column=column, merged=merged and not column)
+        if found is None:
+            continue
+        name, conf = found
+        # The block's axis, from the lines read whole: a damaged one ("NBÊN A") lost part of its span.
+        axis = [spans[zone[k]] for k in range(block_start, block_end + 1)
+                if spans and lines[zone[k]].strip() and not _canonical_position(lines[zone[k]].strip(), vocab)[1]]
+        if spans is not None and not _centred_under(spans[i], axis):
+            break  # a name off the block's axis lost a word to the seal ("Trọng Vinh" of "Nguyễn Trọng Vinh")
+        known = restore_known(name, lexicon.signers) if lexicon.signers else None
+        if known is not None and known != name:
+            name, conf = known, 0.8
+        out["nguoi_ky"] = Field(name, conf)
+        break
+    return out
+
+
+def _centred_under(name: tuple[int, int], block: list[tuple[int, int]]) -> bool:
+    """Whether a name line is centred on the same axis as the position lines above it, as Decree 30
+    sets a signature block; a quarter of the name's width is allowed for skew and uneven words."""
+    if not block:
+        return True
+    axes = sorted((x0 + x1) / 2 for x0, x1 in block)
+    axis = axes[len(axes) // 2]
+    return abs((name[0] + name[1]) / 2 - axis) <= 0.25 * max(name[1] - name[0], 1)
+
+
+def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: Lexicon) -> dict[str, Field]:
+    """The signature block at the bottom right of the last page: read from the words of the right
+    column when OCR boxes exist, else from the flat text. With boxes, what they do not show is left
+    out: the flat text mixes the columns, and then the left signature of a two-signature form
+    ("ĐẠI DIỆN BÊN B") would pass for the one that issues the paper."""
+    last = next((p for p in reversed(pages or []) if p.words and p.width_px), None)
+    if last is None:
+        return _signature(lines, lexicon, column=False)
+    cells = layout_cells(last)
+    # Cells of three letters or fewer between the lines of the block are the seal's rim, not text.
+    right = [c for c in column_of(cells, last.width_px or 0, "right") if sum(ch.isalpha() for ch in c.text) > 3]
+    # The block starts level with "Nơi nhận" in the left column; without it, in the lower 60 % of
+    # the right column, which keeps a decision's "CHỦ TỊCH ỦY BAN NHÂN DÂN …" preamble out of reach.
+    noi_nhan = [c for c in column_of(cells, last.width_px or 0, "left") if re.match(r"^\W*noi nhan\b", fold(c.text))]
+    if noi_nhan:
+        start = next((k for k, c in enumerate(right) if c.bottom >= noi_nhan[-1].top), len(right))
+    else:
+        start = int(len(right) * 0.4)
+    boxed = _signature([c.text for c in right], lexicon, column=True, spans=[(c.x0, c.x1) for c in right],
+                       start=start)
+    return boxed
