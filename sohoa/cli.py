@@ -41,12 +41,23 @@ app.add_typer(_users.app, name="users")
 log = logging.getLogger("sohoa")
 
 
+# Libraries that speak at INFO about their own start-up (alembic's migration context, pikepdf's logger
+# bridge): an operator reading a log wants what sohoa did, and their warnings still show.
+QUIET_LOGGERS = ("alembic", "pikepdf")
+
+
 def _logging(verbose: bool = False) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    _quiet_libraries()
+
+
+def _quiet_libraries() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _ready(settings: Settings) -> None:
@@ -60,15 +71,29 @@ class OutputFormat(StrEnum):
 
 
 def _files(paths: list[Path], data_dir: Path) -> list[Path]:
-    """Files to process; the data dir is skipped when a folder holds it (`sohoa process .`)."""
+    """Files to process. The data dir is skipped when a folder holds it (`sohoa process .` must not
+    read the spool, the store and done/ again), not when the folder is inside it (`sohoa process
+    sohoa-data/done/2026-12-02`); whatever is skipped, and a folder that gives nothing, is said."""
     from pipeline.intake.watch import candidates, ignored
 
     out: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(f for f in sorted(candidates(p)) if not f.resolve().is_relative_to(data_dir))
-        elif not ignored(p):
-            out.append(p)
+        if not p.is_dir():
+            if ignored(p):
+                typer.echo(f"{p}: skipped (a temporary or system file)", err=True)
+            else:
+                out.append(p)
+            continue
+        inside = p.resolve().is_relative_to(data_dir)
+        found = sorted(candidates(p))
+        kept = [f for f in found if inside or not f.resolve().is_relative_to(data_dir)]
+        if len(kept) < len(found):
+            typer.echo(f"{p}: skipped {len(found) - len(kept)} file(s) under the data dir {data_dir} "
+                       "(give that folder itself to process them)", err=True)
+        elif not found:
+            typer.echo(f"{p}: no scans found (PDF, TIFF, JPEG or PNG; temporary and hidden files are left alone)",
+                       err=True)
+        out.extend(kept)
     return out
 
 
@@ -195,6 +220,7 @@ def worker(
 ) -> None:
     """A Celery worker (one process per core, OMP_THREAD_LIMIT=1)."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    _quiet_libraries()
     settings = get_settings()
     _ready(settings)
     # The pool forks after this: a pooled database connection inherited by several children would be
@@ -287,7 +313,11 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
     sup = Supervisor(env, settings.data / "logs")
     code = 0
 
+    stop_reason = "Ctrl-C"
+
     def _terminate(*_: object) -> None:
+        nonlocal stop_reason
+        stop_reason = "SIGTERM"
         raise KeyboardInterrupt  # SIGTERM (a service manager, `timeout`) stops as cleanly as Ctrl-C
 
     signal.signal(signal.SIGTERM, _terminate)
@@ -322,7 +352,7 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
                     code = 1
                     break
     except KeyboardInterrupt:
-        log.info("stopping (Ctrl-C)")
+        log.info("stopping (%s)", stop_reason)
     finally:
         sup.stop()
         if redis_proc is not None:

@@ -52,9 +52,33 @@ def test_process_prints_records_and_errors_and_keeps_going(tmp_path: Path, sampl
         assert len(rec["outputs"]) == 3
         for key in rec["outputs"]:
             assert (tmp_path / "sohoa-data" / "objects" / key).exists(), key
-    # Objects and records go to the data dir of the current folder; a second run finds duplicates.
-    again = run_sohoa(tmp_path, "process", files[0], "--format", "table")
-    assert again.returncode == 0 and "(dup)" in again.stdout
+    # Objects and records go to the data dir of the current folder. Running again over the same files
+    # receives nothing new; the same content under another name is a duplicate.
+    again = run_sohoa(tmp_path, "process", files[0], str(tmp_path / "broken.pdf"), "--format", "table")
+    assert again.returncode == 0 and "(dup)" in again.stdout and "ERROR unreadable_pdf" in again.stdout
+    copy = tmp_path / "copy-of-first" / Path(files[0]).name.replace(".", "-copy.", 1)
+    copy.parent.mkdir()
+    copy.write_bytes(Path(files[0]).read_bytes())
+    assert run_sohoa(tmp_path, "process", str(copy)).returncode == 0
     status = run_sohoa(tmp_path, "status", "--json")
     totals = json.loads(status.stdout)["totals"]
     assert totals["processed"] == len(labels) and totals["duplicates"] == 1 and totals["quarantined"] == 1
+
+
+def test_process_says_what_it_skips_and_reads_a_folder_inside_the_data_dir(tmp_path: Path, sample_set) -> None:  # type: ignore[no-untyped-def]
+    samples: Path = sample_set(n=1, seed=5, formats=["pdf-digital"])
+    label = SampleLabel.model_validate_json((samples / "labels.jsonl").read_text().splitlines()[0])
+    inside = tmp_path / "sohoa-data" / "rescans"
+    inside.mkdir(parents=True)
+    (inside / "a.pdf").write_bytes((samples / label.file).read_bytes())
+    (tmp_path / "empty").mkdir()
+    # A folder that holds the data dir leaves it alone, and says so.
+    whole = run_sohoa(tmp_path, "process", ".")
+    assert whole.returncode == 0 and whole.stdout == ""
+    assert "file(s) under the data dir" in whole.stderr
+    # A folder inside the data dir is what the user asked for: it is read.
+    direct = run_sohoa(tmp_path, "process", "sohoa-data/rescans")
+    assert direct.returncode == 0, direct.stderr
+    assert [json.loads(x)["doc_type"] for x in direct.stdout.splitlines()] == [label.doc_type]
+    nothing = run_sohoa(tmp_path, "process", "empty")
+    assert nothing.returncode == 0 and "no scans found" in nothing.stderr

@@ -24,7 +24,9 @@ def seed(settings: Settings, tmp_path: Path) -> None:
     f = tmp_path / "a.pdf"
     f.write_bytes(b"%PDF-1.4")
     record_direct(settings, f, "a" * 64, unit="H50.12", role="ket_qua")
-    record_direct(settings, f, "a" * 64, unit="H50.12", role="ket_qua", duplicate=True)
+    copy = tmp_path / "a-copy.pdf"  # the same content under another name: a duplicate
+    copy.write_bytes(f.read_bytes())
+    record_direct(settings, copy, "a" * 64, unit="H50.12", role="ket_qua", duplicate=True)
     from pipeline.errors import PipelineError
 
     record_direct(settings, f, "b" * 64, unit="H50", role="thanh_phan",

@@ -29,7 +29,7 @@ from pipeline.index.dossiers import SPOOL_KEY, link_same_content, read_sidecar, 
 from pipeline.intake.handback import NOTE_SUFFIX, hand_back, move_file
 from pipeline.intake.place import PLACE_PROBLEMS, InboxPlace, place_for
 from pipeline.keep import db
-from pipeline.keep.models import CLAIMED, DONE, DUPLICATE, PENDING, QUARANTINED, QUEUED, Document, Intake
+from pipeline.keep.models import CLAIMED, DONE, DUPLICATE, FINAL, PENDING, QUARANTINED, QUEUED, Document, Intake
 from schemas.tasks import IngestJob
 
 log = logging.getLogger(__name__)
@@ -235,10 +235,18 @@ def record_direct(
     error: PipelineError | None = None,
 ) -> None:
     """An intake row for a file given straight to `sohoa process` (no inbox, no spool), so that
-    `sohoa status` counts it like any other."""
+    `sohoa status` counts it like any other. Running `sohoa process` again over a file it has already
+    seen (same content, same name) receives nothing new: the file was counted the first time."""
     now = datetime.now(UTC)
     state = QUARANTINED if error else (DUPLICATE if duplicate else DONE)
     with db.session_scope(settings.db_url) as s:
+        seen = s.scalar(
+            select(Intake.id).where(
+                Intake.sha256 == sha256, Intake.original_name == path.name, Intake.state.in_(FINAL)
+            ).limit(1)
+        )
+        if seen is not None and (duplicate or error is not None):
+            return
         s.add(
             Intake(
                 sha256=sha256,

@@ -30,7 +30,6 @@ LOW_CONFIDENCE = 60.0
 # A born-digital page is not rendered for OCR; it is rendered (at this resolution, enough for a
 # 20 mm code) only when its text prints a dossier code label, i.e. when it may be a slip with a QR.
 QR_TEXT_PAGE_DPI = 200.0
-_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def page_paths(workdir: Path, page_no: int) -> tuple[Path, Path]:
@@ -136,7 +135,10 @@ def qr_codes(img: Image.Image, *, harder: bool = False) -> list[str]:
 
 def _read_qr(grey: Image.Image, **options: Any) -> list[str]:
     try:
-        found = zxingcpp.read_barcodes(grey, formats=_QR, **options)
+        # Made per call, not kept in a module global: nanobind reports an instance still alive at
+        # interpreter exit as a leak, in every worker's log.
+        qr = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(grey, formats=qr, **options)
     except Exception as e:  # the reader's own errors carry no stable type
         log.warning("QR reading failed on a %dx%d page: %s", grey.width, grey.height, e)
         return []
