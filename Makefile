@@ -3,12 +3,15 @@ SHELL := /bin/bash
 VENV := .venv/bin
 DEMO_N ?= 8
 
-.PHONY: setup demo test lint typecheck schemas bench clean
+.PHONY: setup setup-runtime demo test lint typecheck schemas bench clean
 
 setup:
 	@bash scripts/setup.sh
 
-demo: setup
+setup-runtime:
+	@bash scripts/setup.sh runtime
+
+demo: setup-runtime
 	@$(VENV)/sohoa demo --n $(DEMO_N)
 
 test: setup

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # One idempotent set-up for `make demo` and `make test` on a fresh Debian machine:
 # system packages that are missing, then a virtualenv with the project.
+#   scripts/setup.sh           everything, with the development and test tools (`make test`): about 1.1 GB
+#   scripts/setup.sh runtime   what running sohoa needs, no test tools and no browser (`make demo`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE=${1:-dev}
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 poppler-utils chromium)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 poppler-utils)
+# The browser tests drive Debian's chromium; running sohoa needs no browser.
+[ "$MODE" = dev ] && APT_PACKAGES+=(chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -23,11 +28,18 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
   .venv/bin/pip install -q --upgrade pip
 fi
-# Reinstall only when the declared dependencies changed.
+# Reinstall only when the declared dependencies changed, or the dev tools are wanted and missing
+# (a dev install serves a runtime run too).
 stamp=.venv/.sohoa-deps
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "setup: installing the project and its dependencies into .venv"
-  .venv/bin/pip install -q -e '.[dev]'
-  echo "$want" > "$stamp"
+hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+have=$(cat "$stamp" 2>/dev/null || true)
+if [ "$have" != "$hash dev" ] && { [ "$MODE" = dev ] || [ "$have" != "$hash runtime" ]; }; then
+  if [ "$MODE" = dev ]; then
+    echo "setup: installing the project with its development and test tools into .venv"
+    .venv/bin/pip install -q -e '.[dev]'
+  else
+    echo "setup: installing the project into .venv (runtime only)"
+    .venv/bin/pip install -q -e .
+  fi
+  echo "$hash $MODE" > "$stamp"
 fi
