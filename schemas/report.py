@@ -16,6 +16,21 @@ class PeriodInfo(BaseModel):
     end: date = Field(description="last day of the period")
 
 
+MissingName = Literal["completed_on", "paper_result", "reused", "ket_noi_kho", "du_lieu_dan_cu", "register"]
+
+
+class MissingInput(BaseModel):
+    """An input a figure could not know for some dossiers, because the imported files lacked it."""
+
+    input: MissingName = Field(
+        description="completed_on: the register file had no completion column (those dossiers are left out of "
+        "ket_qua_dien_tu); paper_result: neither the register nor the procedures list says (taken as yes); "
+        "reused: no reuse column (only the reuse the pipeline detected counts); ket_noi_kho, du_lieu_dan_cu: no "
+        "such column (left out of the denominator); register: no register imported at all"
+    )
+    dossiers: int = Field(description="dossiers of the figure's unit and period it concerns")
+
+
 class IndicatorValue(BaseModel):
     """One rate: numerator ÷ denominator, and for the legal indicators the points it scores."""
 
@@ -28,6 +43,14 @@ class IndicatorValue(BaseModel):
     max_points: float | None = Field(default=None)
     points: float | None = Field(
         default=None, description="min(max_points, max_points × ratio ÷ threshold); null when the ratio is n/a"
+    )
+    missing: list[MissingInput] = Field(
+        default_factory=list, description="inputs missing for some dossiers, and so what the figure leaves out or "
+        "assumes; empty when nothing is missing"
+    )
+    reason: str | None = Field(
+        default=None, description="the same in Vietnamese for the reader, printed beside the figure; null when "
+        "nothing is missing"
     )
 
 
@@ -79,3 +102,4 @@ class DossierDetail(BaseModel):
     du_lieu_dan_cu: bool
     numerator: list[str] = Field(description="indicators whose numerator counts this dossier")
     denominator: list[str] = Field(description="indicators whose denominator counts this dossier")
+    missing: list[MissingName] = Field(default_factory=list, description="inputs unknown for this dossier")

@@ -312,8 +312,8 @@ def check(url: str, label: str, as_of: date, register: bool) -> None:
         for ind in m.indicators:
             sets = [num_den(flags[c], register) for c in mine]
             want_nd = (sum(ind.key in n for n, _ in sets), sum(ind.key in d for _, d in sets))
-            if ind.key in ("ket_noi_kho", "du_lieu_dan_cu"):  # over all dossiers; without a register, n/a
-                want_nd = (want_nd[0], len(mine))
+            if ind.key in ("ket_noi_kho", "du_lieu_dan_cu"):  # over all dossiers; without a register, none
+                want_nd = (want_nd[0], len(mine) if register else 0)
             assert (ind.numerator, ind.denominator) == want_nd, f"{m.unit} {ind.key}, {where}"
         sums = [0] * 6
         for u, q in quality.items():

@@ -240,9 +240,78 @@ def test_without_a_register_the_pipeline_dossiers_stand_in(db_url: str) -> None:
     assert nd(commune, "ket_qua_dien_tu") == (2, 2, 1.0)
     kho = next(i for i in commune.indicators if i.key == "ket_noi_kho")
     assert kho.ratio is None and kho.points is None
+    # Only a register has the flags: nothing to divide by, and the figure says why.
+    assert (kho.numerator, kho.denominator) == (0, 0)
+    assert [(g.input, g.dossiers) for g in kho.missing] == [("register", 3)]
+    assert kho.reason is not None and kho.reason.startswith("chưa nhập sổ đăng ký")
+    assert "No register" not in " ".join(r.notes)  # the notes are Vietnamese, without an English tail
 
 
 def test_unknown_unit_is_an_error(db_url: str) -> None:
     scenario(db_url)
     with pytest.raises(ValueError, match="H99"):
         compute(db_url, parse_period("2026-Q3"), unit="H99")
+
+
+def from_an_export_without_flags(url: str, *codes: str) -> None:
+    """These dossiers as an import of a file with no completion, reuse, data-store and population columns
+    leaves them: those inputs unknown."""
+    with db.session_scope(url) as s:
+        for code in codes:
+            e = s.get(RegisterEntry, code)
+            assert e is not None
+            e.completed_on, e.completed_known = None, False
+            e.reused = e.ket_noi_kho = e.du_lieu_dan_cu = None
+
+
+def test_missing_inputs_are_said_beside_the_figure_not_read_as_zero(db_url: str) -> None:
+    """D and E came from an export without completion and flag columns; E's procedure (1.000894) is in
+    no list and the register does not say whether it issues a paper result."""
+    scenario(db_url)
+    from_an_export_without_flags(db_url, D, E)
+    period = parse_period("2026-Q3")
+    r = compute(db_url, period, as_of=date(2026, 10, 15))
+    other, province = unit(r, "H50.13"), unit(r, "H50")
+
+    def gaps(m: UnitMetrics, key: str) -> list[tuple[str, int]]:
+        return [(g.input, g.dossiers) for g in next(i for i in m.indicators if i.key == key).missing]
+
+    # D issues no paper result (register); E might have been completed: left out, and counted as missing.
+    assert nd(other, "ket_qua_dien_tu") == (0, 0, None) and gaps(other, "ket_qua_dien_tu") == [("completed_on", 1)]
+    assert nd(other, "so_hoa_ho_so") == (0, 2, 0.0) and gaps(other, "so_hoa_ho_so") == [("paper_result", 1)]
+    # D's reuse flag is unknown: only E's reuse, which the pipeline saw, counts.
+    assert nd(other, "tai_su_dung") == (1, 2, 0.5) and gaps(other, "tai_su_dung") == [("reused", 2)]
+    assert nd(other, "ket_noi_kho") == (0, 0, None) and gaps(other, "ket_noi_kho") == [("ket_noi_kho", 2)]
+    assert nd(other, "du_lieu_dan_cu") == (0, 0, None) and gaps(other, "du_lieu_dan_cu") == [("du_lieu_dan_cu", 2)]
+    # Rolled up: A and B in ket_qua_dien_tu, C's kho flag over the three dossiers whose flag is known.
+    assert nd(province, "ket_qua_dien_tu") == (2, 2, 1.0) and gaps(province, "ket_qua_dien_tu") == [("completed_on", 1)]
+    assert nd(province, "so_hoa_ho_so") == (3, 5, 0.6)
+    assert nd(province, "ket_noi_kho") == (1, 3, pytest.approx(1 / 3))
+    assert nd(province, "du_lieu_dan_cu") == (0, 3, 0.0)
+    kq = next(i for i in province.indicators if i.key == "ket_qua_dien_tu")
+    assert kq.reason == ("1 hồ sơ không có ngày hoàn thành (tệp sổ đăng ký đã nhập không có cột này): không tính "
+                         "vào mẫu số")
+    assert all(not i.missing and i.reason is None for i in unit(r, "H50.12").indicators)
+    # The dossier lists say the same, dossier by dossier.
+    rows = {d.ma_ho_so: d for d in dossier_details(db_url, period, as_of=date(2026, 10, 15))}
+    assert rows[E].missing == ["completed_on", "paper_result", "reused", "ket_noi_kho", "du_lieu_dan_cu"]
+    assert rows[D].missing == ["completed_on", "reused", "ket_noi_kho", "du_lieu_dan_cu"] and not rows[A].missing
+    for ind in province.indicators:
+        assert sum(ind.key in d.denominator for d in rows.values()) == ind.denominator, ind.key
+        assert sum(ind.key in d.numerator for d in rows.values()) == ind.numerator, ind.key
+
+
+def test_an_empty_report_says_where_the_dossiers_are(db_url: str) -> None:
+    empty = compute(db_url, parse_period("2026-Q3"), as_of=date(2026, 10, 15))
+    assert empty.total.dossiers == 0 and empty.notes == [
+        "Không có hồ sơ nào tiếp nhận trong kỳ 2026-Q3: chưa nhập sổ đăng ký (sohoa import-register) và hệ thống "
+        "chưa thấy hồ sơ nào."
+    ]
+    scenario(db_url)
+    r = compute(db_url, parse_period("2025-Q3"), as_of=date(2026, 10, 15))
+    assert r.notes == ["Không có hồ sơ nào tiếp nhận trong kỳ 2025-Q3; sổ đăng ký có hồ sơ tiếp nhận từ 2026-06-30 "
+                       "đến 2026-10-01 (kỳ gần nhất: --period 2026-Q4)."]
+    r = compute(db_url, parse_period("2026-Q3"), unit="H50.14", as_of=date(2026, 9, 1))
+    assert r.notes == ["Không có hồ sơ nào tiếp nhận trong kỳ 2026-Q3 ở đơn vị H50.14 tính đến ngày 2026-09-01; sổ "
+                       "đăng ký có hồ sơ tiếp nhận (mọi đơn vị) từ 2026-06-30 đến 2026-10-01 (kỳ gần nhất: --period "
+                       "2026-Q4)."]

@@ -40,7 +40,15 @@ from sqlalchemy.orm import Session
 from pipeline.keep import db
 from pipeline.keep.metric_state import one_if
 from pipeline.keep.models import DocumentQuality, Dossier, DossierState, Procedure, RegisterEntry, Unit, stored_utc
-from schemas.report import DossierDetail, IndicatorValue, PeriodInfo, Report, UnitMetrics
+from schemas.report import (
+    DossierDetail,
+    IndicatorValue,
+    MissingInput,
+    MissingName,
+    PeriodInfo,
+    Report,
+    UnitMetrics,
+)
 
 # Vietnam keeps one offset all year: day boundaries (as-of date, period bounds for timestamps) are local.
 VN_TZ = timezone(timedelta(hours=7), "ICT")
@@ -113,6 +121,12 @@ class Counts:
     ts_num: int = 0
     kho_num: int = 0
     dc_num: int = 0
+    completion_unknown: int = 0  # paper-result dossiers whose register file had no completion column
+    paper_assumed: int = 0  # dossiers whose paper result neither the register nor the procedures list says
+    kq_paper_assumed: int = 0  # of those, completed ones
+    reuse_unknown: int = 0  # dossiers whose register file had no reuse column
+    kho_unknown: int = 0
+    dc_unknown: int = 0
     documents: int = 0
     review: int = 0
     fields_read: int = 0
@@ -152,6 +166,7 @@ def _dossier_select(session: Session, period: Period, as_of: date, *, register: 
         received = base.c.first_seen
     paper_flag = base.c.paper_result if register else literal(None)
     paper = one_if(func.coalesce(paper_flag, proc.c.paper_result, true()))
+    paper_known = one_if(or_(paper_flag.is_not(None), proc.c.paper_result.is_not(None)))
     res = one_if(state.c.res_at < asof_end)
     if register:
         done = and_(base.c.completed_on.is_not(None), base.c.completed_on <= as_of)
@@ -159,10 +174,17 @@ def _dossier_select(session: Session, period: Period, as_of: date, *, register: 
         completed_on: Any = case((done, base.c.completed_on), else_=None)
         reused = one_if(or_(base.c.reused.is_(True), state.c.reuse_at < asof_end))
         kho, dc = one_if(base.c.ket_noi_kho.is_(True)), one_if(base.c.du_lieu_dan_cu.is_(True))
+        # Inputs the imported file had no column for (NULL, or completed_known false): unknown.
+        completion_known: Any = one_if(base.c.completed_known.is_(True))
+        reuse_known: Any = one_if(base.c.reused.is_not(None))
+        kho_known: Any = one_if(base.c.ket_noi_kho.is_not(None))
+        dc_known: Any = one_if(base.c.du_lieu_dan_cu.is_not(None))
     else:
         completed, completed_on = res, literal(None)  # the only evidence of completion is the result
         reused = one_if(state.c.reuse_at < asof_end)
         kho = dc = literal(0)
+        completion_known = reuse_known = literal(1)  # what the pipeline knows; the report's note says the rest
+        kho_known = dc_known = literal(0)  # only a register knows these
     return (
         select(
             key.label("ma_ho_so"),
@@ -177,6 +199,11 @@ def _dossier_select(session: Session, period: Period, as_of: date, *, register: 
             reused.label("reused"),
             kho.label("kho"),
             dc.label("dc"),
+            paper_known.label("paper_known"),
+            completion_known.label("completion_known"),
+            reuse_known.label("reuse_known"),
+            kho_known.label("kho_known"),
+            dc_known.label("dc_known"),
         )
         .select_from(base.outerjoin(proc, proc.c.code == procedure).outerjoin(state, state.c.ma_ho_so == key))
         .where(in_period)
@@ -185,22 +212,25 @@ def _dossier_select(session: Session, period: Period, as_of: date, *, register: 
 
 def _dossier_counts(session: Session, period: Period, as_of: date, *, register: bool) -> dict[str, Counts]:
     d = _dossier_select(session, period, as_of, register=register).subquery("d")
-    q = select(
-        d.c.unit,
-        func.count(),
-        func.sum(one_if(and_(d.c.completed == 1, d.c.paper == 1, d.c.res == 1))),
-        func.sum(one_if(and_(d.c.completed == 1, d.c.paper == 1))),
-        func.sum(one_if(and_(d.c.comp == 1, or_(d.c.paper == 0, d.c.res == 1)))),
-        func.sum(d.c.reused),
-        func.sum(d.c.kho),
-        func.sum(d.c.dc),
-    ).group_by(d.c.unit)
+    sums = {
+        "kq_num": one_if(and_(d.c.completed == 1, d.c.paper == 1, d.c.res == 1)),
+        "kq_den": one_if(and_(d.c.completed == 1, d.c.paper == 1)),
+        "sh_num": one_if(and_(d.c.comp == 1, or_(d.c.paper == 0, d.c.res == 1))),
+        "ts_num": d.c.reused,
+        "kho_num": d.c.kho,
+        "dc_num": d.c.dc,
+        # what could not be known, per input (see MISSING)
+        "completion_unknown": one_if(and_(d.c.completion_known == 0, d.c.paper == 1)),
+        "paper_assumed": one_if(d.c.paper_known == 0),
+        "kq_paper_assumed": one_if(and_(d.c.paper_known == 0, d.c.completed == 1)),
+        "reuse_unknown": one_if(d.c.reuse_known == 0),
+        "kho_unknown": one_if(d.c.kho_known == 0),
+        "dc_unknown": one_if(d.c.dc_known == 0),
+    }
+    q = select(d.c.unit, func.count(), *(func.sum(v) for v in sums.values())).group_by(d.c.unit)
     out: dict[str, Counts] = {}
-    for unit, n, kq_num, kq_den, sh_num, ts_num, kho, dc in session.execute(q):
-        out[unit] = Counts(
-            dossiers=n, kq_num=kq_num or 0, kq_den=kq_den or 0, sh_num=sh_num or 0,
-            ts_num=ts_num or 0, kho_num=kho or 0, dc_num=dc or 0,
-        )
+    for unit, n, *values in session.execute(q):
+        out[unit] = Counts(dossiers=n, **{k: v or 0 for k, v in zip(sums, values, strict=True)})
     return out
 
 
@@ -289,26 +319,55 @@ def _ratio(num: int, den: int) -> float | None:
     return None if den == 0 else num / den
 
 
+# What a figure lacks when an input is missing, in Vietnamese for the reader of the report: the effect
+# on the figure follows the input (left out of the denominator, or assumed).
+MISSING: dict[MissingName, str] = {
+    "completed_on": "{n} hồ sơ không có ngày hoàn thành (tệp sổ đăng ký đã nhập không có cột này): không tính vào "
+                    "mẫu số",
+    "paper_result": "{n} hồ sơ chưa rõ có trả kết quả giấy không (sổ đăng ký và danh mục TTHC đều không ghi): tính "
+                    "là có",
+    "reused": "{n} hồ sơ: tệp sổ đăng ký đã nhập không có cột tái sử dụng, chỉ tính tái sử dụng hệ thống phát hiện",
+    "ket_noi_kho": "{n} hồ sơ: tệp sổ đăng ký đã nhập không có cột kết nối kho: không tính vào mẫu số",
+    "du_lieu_dan_cu": "{n} hồ sơ: tệp sổ đăng ký đã nhập không có cột dữ liệu dân cư: không tính vào mẫu số",
+    "register": "chưa nhập sổ đăng ký hồ sơ: chỉ sổ đăng ký có thông tin này",
+}
+
+
+def _gaps(key: str, c: Counts, register: bool) -> list[MissingInput]:
+    pairs: dict[str, list[tuple[MissingName, int]]] = {
+        "ket_qua_dien_tu": [("completed_on", c.completion_unknown), ("paper_result", c.kq_paper_assumed)],
+        "so_hoa_ho_so": [("paper_result", c.paper_assumed)],
+        "tai_su_dung": [("reused", c.reuse_unknown)],
+        "ket_noi_kho": [("ket_noi_kho" if register else "register", c.kho_unknown)],
+        "du_lieu_dan_cu": [("du_lieu_dan_cu" if register else "register", c.dc_unknown)],
+    }
+    return [MissingInput(input=i, dossiers=n) for i, n in pairs[key] if n]
+
+
+def reason_of(gaps: list[MissingInput]) -> str | None:
+    return "; ".join(MISSING[g.input].format(n=g.dossiers) for g in gaps) or None
+
+
 def indicators_of(c: Counts, thresholds: Mapping[str, float], *, register: bool) -> list[IndicatorValue]:
     pairs = {
         "ket_qua_dien_tu": (c.kq_num, c.kq_den),
         "so_hoa_ho_so": (c.sh_num, c.dossiers),
         "tai_su_dung": (c.ts_num, c.dossiers),
-        "ket_noi_kho": (c.kho_num, c.dossiers),
-        "du_lieu_dan_cu": (c.dc_num, c.dossiers),
+        # a dossier whose flag is unknown is left out, never counted as "no"
+        "ket_noi_kho": (c.kho_num, c.dossiers - c.kho_unknown),
+        "du_lieu_dan_cu": (c.dc_num, c.dossiers - c.dc_unknown),
     }
     out = []
     for key, name, max_points in INDICATORS:
         num, den = pairs[key]
         ratio = _ratio(num, den)
-        if not register and key in ("ket_noi_kho", "du_lieu_dan_cu"):
-            ratio = None  # only the register knows these flags
         t = thresholds[key]
         points = None if ratio is None else round(min(max_points, max_points * ratio / t), 4)
+        gaps = _gaps(key, c, register)
         out.append(
             IndicatorValue(
                 key=key, name=name, numerator=num, denominator=den, ratio=ratio,
-                threshold=t, max_points=max_points, points=points,
+                threshold=t, max_points=max_points, points=points, missing=gaps, reason=reason_of(gaps),
             )
         )
     return out
@@ -363,8 +422,7 @@ def compute(
         own = _dossier_counts(s, period, as_of, register=register)
         _quality_counts(s, period, as_of, own)
         tree = load_tree(s)
-        if not register:
-            n_seen = sum(c.dossiers for c in own.values())
+        n_seen = sum(c.dossiers for c in own.values())
     for code in sorted(own, key=lambda c: (c.count("."), c)):  # parents before children
         tree.add_seen(code)
     if unit is not None and unit not in tree.parents:
@@ -392,12 +450,16 @@ def compute(
         total_counts.add(rolled[r])
     total = _metrics("*", Tree(names={"*": "Tổng"}), 0, total_counts, Counts(), limits, register)
     notes = []
-    if not register:
+    if not register and n_seen:
         notes.append(
-            f"Chưa nhập sổ đăng ký hồ sơ: tỷ lệ tính trên {n_seen} hồ sơ hệ thống đã số hóa (ngày tiếp nhận = ngày "
-            "thấy lần đầu; hoàn thành = đã có kết quả số hóa); ket_noi_kho và du_lieu_dan_cu không xác định (n/a). "
-            "No register imported: rates over the dossiers the pipeline has seen."
+            f"Chưa nhập sổ đăng ký hồ sơ (sohoa import-register): tỷ lệ tính trên {n_seen} hồ sơ hệ thống đã thấy "
+            "trong kỳ, ngày tiếp nhận là ngày thấy lần đầu, hoàn thành là đã có kết quả số hóa; kết nối kho và dữ "
+            "liệu dân cư không tính được."
         )
+    if total_counts.dossiers == 0:
+        with db.session_scope(db_url) as s:
+            span = _span(s, register=register)
+        notes.append(_empty_note(span, period, as_of, register=register, unit=unit))
     return Report(
         period=period.info(),
         as_of=as_of,
@@ -412,12 +474,40 @@ def compute(
     )
 
 
+def _span(session: Session, *, register: bool) -> tuple[date, date] | None:
+    """The first and last reception (or first-seen) day of all dossiers, to say where the data is."""
+    col: Any = RegisterEntry.received_on if register else Dossier.first_seen
+    lo, hi = session.execute(select(func.min(col), func.max(col))).one()
+    return None if lo is None else (_as_date(lo), _as_date(hi))
+
+
+def _empty_note(span: tuple[date, date] | None, period: Period, as_of: date, *, register: bool,
+                unit: str | None) -> str:
+    """Why a report is empty: no dossier of the period (by the as-of day), and where the dossiers are."""
+    where = f" ở đơn vị {unit}" if unit else ""
+    until = f" tính đến ngày {as_of.isoformat()}" if as_of < period.end - timedelta(days=1) else ""
+    head = f"Không có hồ sơ nào tiếp nhận trong kỳ {period.label}{where}{until}"
+    if span is None:
+        return head + (": sổ đăng ký chưa có hồ sơ nào." if register else
+                       ": chưa nhập sổ đăng ký (sohoa import-register) và hệ thống chưa thấy hồ sơ nào.")
+    src = "sổ đăng ký có hồ sơ tiếp nhận" if register else "hệ thống đã thấy hồ sơ"
+    last = f"{span[1].year}-Q{(span[1].month - 1) // 3 + 1}"
+    return f"{head}; {src}{' (mọi đơn vị)' if unit else ''} từ {span[0].isoformat()} đến {span[1].isoformat()} " \
+           f"(kỳ gần nhất: --period {last})."
+
+
 def _as_date(v: Any) -> date:
     if isinstance(v, datetime):
         return stored_utc(v).astimezone(VN_TZ).date()
     if isinstance(v, str):
         return date.fromisoformat(v[:10])
     return v  # type: ignore[no-any-return]
+
+
+_KNOWN: tuple[tuple[MissingName, str], ...] = (
+    ("completed_on", "completion_known"), ("paper_result", "paper_known"), ("reused", "reuse_known"),
+    ("ket_noi_kho", "kho_known"), ("du_lieu_dan_cu", "dc_known"),
+)
 
 
 def dossier_details(
@@ -444,12 +534,16 @@ def dossier_details(
                 den.append("ket_qua_dien_tu")
                 if flags["res"]:
                     num.append("ket_qua_dien_tu")
-            den += ["so_hoa_ho_so", "tai_su_dung"] + (["ket_noi_kho", "du_lieu_dan_cu"] if register else [])
+            den += ["so_hoa_ho_so", "tai_su_dung"]
+            den += [k for k, known in (("ket_noi_kho", "kho_known"), ("du_lieu_dan_cu", "dc_known")) if r[known]]
             if flags["comp"] and (not flags["paper"] or flags["res"]):
                 num.append("so_hoa_ho_so")
             for key, flag in (("tai_su_dung", "reused"), ("ket_noi_kho", "kho"), ("du_lieu_dan_cu", "dc")):
                 if flags[flag]:
                     num.append(key)
+            missing: list[MissingName] = [i for i, known in _KNOWN if not r[known]]
+            if not register:  # the flags only a register has
+                missing = [i for i in missing if i not in ("ket_noi_kho", "du_lieu_dan_cu")] + ["register"]
             yield DossierDetail(
                 ma_ho_so=r["ma_ho_so"],
                 unit=r["unit"],
@@ -464,4 +558,5 @@ def dossier_details(
                 du_lieu_dan_cu=flags["dc"],
                 numerator=num,
                 denominator=den,
+                missing=missing,
             )

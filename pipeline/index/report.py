@@ -15,17 +15,35 @@ from schemas.report import DossierDetail, IndicatorValue, Report, UnitMetrics
 NA = "n/a"
 CSV_HEADER = (
     "period", "as_of", "source", "unit", "name", "parent", "level", "dossiers", "indicator", "numerator",
-    "denominator", "ratio", "threshold", "max_points", "points",
+    "denominator", "ratio", "threshold", "max_points", "points", "missing", "reason",
 )
 DETAIL_HEADER = (
     "ma_ho_so", "unit", "ma_thu_tuc", "received_on", "completed_on", "paper_result", "component_digitised",
-    "result_digitised", "reused", "ket_noi_kho", "du_lieu_dan_cu", "numerator", "denominator",
+    "result_digitised", "reused", "ket_noi_kho", "du_lieu_dan_cu", "numerator", "denominator", "missing",
 )
 DETAIL_HEADER_VI = (
     "Mã hồ sơ", "Đơn vị", "Mã TTHC", "Ngày tiếp nhận", "Ngày hoàn thành", "Có kết quả giấy",
     "Đã số hóa thành phần", "Đã số hóa kết quả", "Tái sử dụng", "Kết nối kho", "Dữ liệu dân cư",
-    "Tính vào tử số", "Tính vào mẫu số",
+    "Tính vào tử số", "Tính vào mẫu số", "Thiếu thông tin",
 )
+# Beside a figure in the table: how many of its dossiers lack an input (MissingInput), and the legend.
+GAP_LABEL = {
+    "completed_on": "thiếu ngày HT",
+    "paper_result": "chưa rõ KQ giấy",
+    "reused": "thiếu cột TSD",
+    "ket_noi_kho": "thiếu cột kho",
+    "du_lieu_dan_cu": "thiếu cột DC",
+    "register": "chưa có sổ ĐK",
+}
+GAP_LEGEND = {
+    "completed_on": "số hồ sơ có kết quả giấy mà tệp sổ đăng ký đã nhập không có cột ngày hoàn thành: không tính "
+                    "vào mẫu số",
+    "paper_result": "số hồ sơ mà sổ đăng ký và danh mục TTHC đều không ghi có trả kết quả giấy không: tính là có",
+    "reused": "số hồ sơ mà tệp sổ đăng ký đã nhập không có cột tái sử dụng: chỉ tính tái sử dụng hệ thống phát hiện",
+    "ket_noi_kho": "số hồ sơ mà tệp sổ đăng ký đã nhập không có cột kết nối kho: không tính vào mẫu số",
+    "du_lieu_dan_cu": "số hồ sơ mà tệp sổ đăng ký đã nhập không có cột dữ liệu dân cư: không tính vào mẫu số",
+    "register": "chưa nhập sổ đăng ký hồ sơ; chỉ sổ đăng ký có thông tin này",
+}
 SHORT = {
     "ket_qua_dien_tu": "KQ điện tử",
     "so_hoa_ho_so": "Số hóa HS",
@@ -43,8 +61,10 @@ def _pct(r: float | None) -> str:
 
 
 def _cell(v: IndicatorValue) -> str:
-    pts = "" if v.max_points is None else f" {NA if v.points is None else f'{v.points:g}'}đ"
-    return f"{v.numerator}/{v.denominator} {_pct(v.ratio)}{pts}"
+    pts = "" if v.points is None else f" {v.points:g}đ"  # no points when the ratio is n/a: one n/a says it
+    gaps = "; ".join(GAP_LABEL[g.input] if g.input == "register" else f"{g.dossiers} {GAP_LABEL[g.input]}"
+                     for g in v.missing)
+    return f"{v.numerator}/{v.denominator} {_pct(v.ratio)}{pts}" + (f" ({gaps})" if gaps else "")
 
 
 def render_table(report: Report) -> str:
@@ -69,6 +89,13 @@ def render_table(report: Report) -> str:
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    values = [v for m in [*report.units, report.total] for v in [*m.indicators, *m.quality]]
+    used = {g.input for v in values for g in v.missing}
+    legend = [f"  {GAP_LABEL[k]}: {GAP_LEGEND[k]}" for k in GAP_LABEL if k in used]
+    if any(v.ratio is None for v in values):
+        legend.insert(0, f"  {NA}: mẫu số bằng 0, không có hồ sơ (tài liệu, trang) nào để tính")
+    if legend:
+        lines += ["Ghi chú:", *legend]
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +119,7 @@ def write_csv(report: Report, out: IO[str]) -> None:
                     "" if v.threshold is None else f"{v.threshold:g}",
                     "" if v.max_points is None else f"{v.max_points:g}",
                     "" if v.max_points is None else _csv_value(v.points),
+                    " ".join(f"{g.input}:{g.dossiers}" for g in v.missing), v.reason or "",
                 ]
             )
 
@@ -101,7 +129,7 @@ def _detail_row(d: DossierDetail) -> list[Any]:
         d.ma_ho_so, d.unit, d.ma_thu_tuc or "", d.received_on.isoformat(),
         d.completed_on.isoformat() if d.completed_on else "", int(d.paper_result), int(d.component_digitised),
         int(d.result_digitised), int(d.reused), int(d.ket_noi_kho), int(d.du_lieu_dan_cu),
-        " ".join(d.numerator), " ".join(d.denominator),
+        " ".join(d.numerator), " ".join(d.denominator), " ".join(d.missing),
     ]
 
 
@@ -125,7 +153,7 @@ def _unit_header(m: UnitMetrics) -> list[str]:
     head = ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Số hồ sơ", "Hồ sơ của riêng đơn vị"]
     for v in m.indicators:
         head += [f"{v.name} – tử số", f"{v.name} – mẫu số", f"{v.name} – tỷ lệ", f"{v.name} – ngưỡng",
-                 f"{v.name} – điểm tối đa", f"{v.name} – điểm"]
+                 f"{v.name} – điểm tối đa", f"{v.name} – điểm", f"{v.name} – ghi chú"]
     head.append("Tổng điểm")
     for v in m.quality:
         head += [f"{v.name} – tử số", f"{v.name} – mẫu số", f"{v.name} – tỷ lệ"]
@@ -136,7 +164,7 @@ def _unit_row(m: UnitMetrics) -> list[Any]:
     row: list[Any] = [m.unit if m.unit != "*" else "Tổng", m.name, m.parent or "", m.dossiers, m.own_dossiers]
     for v in m.indicators:
         row += [v.numerator, v.denominator, NA if v.ratio is None else v.ratio, v.threshold, v.max_points,
-                NA if v.points is None else v.points]
+                NA if v.points is None else v.points, v.reason or ""]
     row.append(NA if m.points is None else m.points)
     for v in m.quality:
         row += [v.numerator, v.denominator, NA if v.ratio is None else v.ratio]

@@ -128,7 +128,7 @@ class Page(Base):
 # Kept in a section of its own; the schema comes from migration 0002.
 from datetime import date  # noqa: E402
 
-from sqlalchemy import Date, Index  # noqa: E402
+from sqlalchemy import Date, Index, true  # noqa: E402
 
 
 class Unit(Base):
@@ -149,7 +149,8 @@ class Procedure(Base):
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(1024), default="")
-    paper_result: Mapped[bool] = mapped_column(Boolean, default=True)
+    # None: the list does not say; the report then takes it as issuing one (the stricter reading) and says so.
+    paper_result: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class RegisterEntry(Base):
@@ -167,9 +168,12 @@ class RegisterEntry(Base):
     channel: Mapped[str | None] = mapped_column(String(64))
     # None: the register does not say; the procedures list decides (and, failing that, "yes").
     paper_result: Mapped[bool | None] = mapped_column(Boolean)
-    reused: Mapped[bool] = mapped_column(Boolean, default=False)
-    ket_noi_kho: Mapped[bool] = mapped_column(Boolean, default=False)
-    du_lieu_dan_cu: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None: the imported file had no such column (unknown, which the report says, not "no").
+    reused: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    ket_noi_kho: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    du_lieu_dan_cu: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    # False: the imported file had no completion column, so an empty completed_on is unknown.
+    completed_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     source_file: Mapped[str | None] = mapped_column(String(1024))
     source_line: Mapped[int | None] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
