@@ -27,7 +27,9 @@ def report(
     unit: Annotated[str | None, typer.Option(help="only this unit and the units under it")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="dossiers as on this day (default today)")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json, csv or xlsx")] = ReportFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="file (default: standard output)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file (default: standard output; xlsx needs one)")
+    ] = None,
     dossiers: Annotated[
         bool, typer.Option("--dossiers", help="the dossiers behind every numerator and denominator instead "
                            "(with xlsx: an extra sheet)")
@@ -48,7 +50,7 @@ def report(
         raise typer.BadParameter(str(e)) from None
     code = (parse_unit_code(unit) or unit) if unit else None
     if fmt is ReportFormat.xlsx and output is None:
-        raise typer.BadParameter("an XLSX report needs --output FILE.xlsx", param_hint="--output")
+        raise typer.BadParameter("an XLSX report is a file: give -o FILE.xlsx", param_hint="--output")
     try:
         if dossiers and fmt is not ReportFormat.xlsx:
             rows = dossier_details(settings.db_url, p, unit=code, as_of=day)
