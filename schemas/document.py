@@ -54,6 +54,18 @@ class Part(BaseModel):
     )
 
 
+class Party(BaseModel):
+    """A person a document names besides the citizen it is about (`metadata.ho_ten`): the other side
+    of a power of attorney, the parents on a birth certificate, the two spouses of a marriage, the
+    submitter of someone else's dossier (pipeline/understand/extract/people.py says who is the citizen
+    of each class). Personal data, like `ho_ten` and `so_dinh_danh`."""
+
+    role: str = Field(description="the person's role as the paper prints it, e.g. `Bên được ủy quyền`, `người mẹ`")
+    ho_ten: str
+    so_dinh_danh: str | None = Field(default=None, description="12 digits, when printed in the person's block")
+    confidence: float | None = Field(default=None, description="of the name's reading, 0..1; null in ground truth")
+
+
 class DocumentRecord(BaseModel):
     """One document, as printed by `sohoa process --format jsonl` and stored as `record.json`."""
 
@@ -69,6 +81,7 @@ class DocumentRecord(BaseModel):
     review: bool = Field(default=False, description="sent to the review queue")
     metadata: dict[str, str] = Field(default_factory=dict, description="keys of DOMAIN.md; absent when unread")
     metadata_confidence: dict[str, float] = Field(default_factory=dict)
+    parties: list[Party] = Field(default_factory=list, description="the other people the document names")
     text: str = Field(description="full text, NFC, pages separated by form feeds")
     ocr: OcrSummary
     outputs: list[str] = Field(default_factory=list, description="object keys in the store")

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.document import Role
+from schemas.document import Party, Role
 
 
 class SampleLabel(BaseModel):
@@ -15,6 +15,7 @@ class SampleLabel(BaseModel):
     role: Role
     unit: str
     metadata: dict[str, str] = Field(default_factory=dict, description="true values of DOMAIN.md keys")
+    parties: list[Party] = Field(default_factory=list, description="the other people the document names")
     text: str = Field(description="the text as rendered, NFC, pages separated by form feeds")
     pages: int
     format: str = Field(description="pdf-digital, pdf-scan, tiff, jpeg or png")

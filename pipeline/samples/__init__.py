@@ -200,6 +200,8 @@ def _one(out: Path, rng: random.Random, nrng: np.random.Generator, st: _State, d
         pages = [dg.degrade(im, plan, nrng) for im in _rasterise(rendered.pdf, dpi)]
         path.write_bytes(dg.save(pages, fmt, dpi, plan))
     return SampleLabel(file=rel.as_posix(), doc_type=doc_type, role=role, unit=unit, metadata=meta,  # type: ignore[arg-type]
+                       parties=[q.model_copy(update={"ho_ten": _nfc(q.ho_ten), "role": _nfc(q.role)})
+                                for q in doc.parties],
                        text=_nfc(rendered.text), pages=len(rendered.pages), format=fmt, dpi=dpi, degradation=degr,
                        rotation=plan.rotation, skew=plan.skew, seed=seed)
 

@@ -50,11 +50,17 @@ from pipeline.samples.parts import (
     signer_lines,
     two_signatures,
 )
+from schemas.document import Party
 
 
-def _done(ctx: Ctx, doc_type: str, ten_loai: str, blocks: list[Block]) -> Doc:
+def _done(ctx: Ctx, doc_type: str, ten_loai: str, blocks: list[Block], parties: list[Party] | None = None) -> Doc:
     ctx.meta["ten_loai"] = ten_loai
-    return Doc(doc_type, blocks, dict(ctx.meta))
+    return Doc(doc_type, blocks, dict(ctx.meta), list(parties or []))
+
+
+def _party(role: str, p: Person, ident: bool = True) -> Party:
+    """A person of the paper besides its citizen, as the extractor should list them."""
+    return Party(role=role, ho_ten=p.name, so_dinh_danh=p.ident if ident else None)
 
 
 def _citizen_sign(ctx: Ctx, who: str, name: str, place: bool = True) -> Columns:
@@ -111,7 +117,8 @@ def to_khai(ctx: Ctx) -> Doc:
                                                        12.5, space_after=3)])], space_after=1))
         blocks.append(two_signatures("Bên nữ", wife.name, "Bên nam", husband.name))
         ctx.meta.update(dia_danh=ctx.unit.place, ngay_ban_hanh=ctx.date.isoformat())
-        return _done(ctx, "to_khai", "Tờ khai", blocks)
+        # two people on equal footing: no citizen, both are parties
+        return _done(ctx, "to_khai", "Tờ khai", blocks, [_party("Bên nữ", wife), _party("Bên nam", husband)])
 
     blocks += [
         field_line("Họ, chữ đệm, tên người yêu cầu", applicant.upper, value_font="B"),
@@ -124,6 +131,7 @@ def to_khai(ctx: Ctx) -> Doc:
     # The citizen a tờ khai is about: the child it registers (who has no identifier yet), the
     # deceased, or, for a request about oneself, the applicant.
     subject: Person | None = applicant
+    parties: list[Party] = []
     if kind == "khai_sinh":
         mother = person(rng, male=False, born=(1988, 2004), address=applicant.address)
         father = person(rng, male=True, born=(1985, 2002), address=applicant.address)
@@ -150,6 +158,8 @@ def to_khai(ctx: Ctx) -> Doc:
         ]
         subject = None
         ctx.meta["ho_ten"] = child.name
+        parties = [_party("Người yêu cầu", applicant), _party("Người mẹ", mother, ident=False),
+                   _party("Người cha", father, ident=False)]
     elif kind == "khai_tu":
         dead = person(rng, born=(1930, 1965))
         died = ctx.date - dt.timedelta(days=rng.randint(1, 14))
@@ -166,6 +176,7 @@ def to_khai(ctx: Ctx) -> Doc:
             field_line("Nguyên nhân chết", rng.choice(["Bệnh", "Già yếu", "Tai nạn giao thông"])),
         ]
         subject = dead
+        parties = [_party("Người yêu cầu", applicant)]
     elif kind == "tthn":
         blocks += [
             field_line("Tình trạng hôn nhân", rng.choice(["Chưa đăng ký kết hôn với ai", "Đã ly hôn",
@@ -186,7 +197,7 @@ def to_khai(ctx: Ctx) -> Doc:
     blocks.append(_citizen_sign(ctx, "Người yêu cầu", applicant.name))
     if subject is not None:
         ctx.meta.update(ho_ten=subject.name, so_dinh_danh=subject.ident)
-    return _done(ctx, "to_khai", "Tờ khai", blocks)
+    return _done(ctx, "to_khai", "Tờ khai", blocks, parties)
 
 
 _HOSPITALS = ["Bệnh viện Hữu nghị Việt Nam - Cu Ba Đồng Hới", "Bệnh viện Đa khoa tỉnh Quảng Trị",
@@ -267,7 +278,8 @@ def giay_khai_sinh(ctx: Ctx) -> Doc:
     ctx.meta["chuc_vu_nguoi_ky"] = lines[-1]
     ctx.meta.update(so=str(so), ngay_ban_hanh=ctx.date.isoformat(), co_quan_ban_hanh=ctx.unit.body,
                     ho_ten=child.name, so_dinh_danh=child_id)
-    return _done(ctx, "giay_khai_sinh", "Giấy khai sinh", blocks)
+    return _done(ctx, "giay_khai_sinh", "Giấy khai sinh", blocks,
+                 [_party("Người mẹ", mother, ident=False), _party("Người cha", father, ident=False)])
 
 
 def _province_of(ctx: Ctx) -> str:
@@ -289,10 +301,12 @@ def trich_luc_ho_tich(ctx: Ctx) -> Doc:
     blocks: list[Block] = [header(ctx, so=f"{n}/{ky_hieu}"), centre(title, "B", 15, space_after=6)]
     reg_year = rng.randint(2016, ctx.date.year)
     p = person(rng, born=(1935, 1965) if kind == "KHAI TỬ" else (1975, 2004))
+    parties: list[Party] = []
     if kind == "KẾT HÔN":
         q = person(rng, male=not p.male, born=(1975, 2004))
         blocks += [*_person_fields(p, " chồng" if p.male else " vợ"), Gap(2),
                    *_person_fields(q, " chồng" if q.male else " vợ")]
+        parties = [_party("Chồng" if x.male else "Vợ", x) for x in (p, q)]
     else:
         blocks += _person_fields(p)
         if kind == "KHAI TỬ":
@@ -310,7 +324,7 @@ def trich_luc_ho_tich(ctx: Ctx) -> Doc:
     signer = official(rng)
     role = rng.choice([["NGƯỜI KÝ TRÍCH LỤC"], ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], ["CÔNG CHỨC TƯ PHÁP - HỘ TỊCH"]])
     blocks.append(signature(ctx, role, signer.name))
-    return _done(ctx, "trich_luc_ho_tich", "Trích lục", blocks)
+    return _done(ctx, "trich_luc_ho_tich", "Trích lục", blocks, parties)
 
 
 def gcn_ket_hon(ctx: Ctx) -> Doc:
@@ -338,7 +352,8 @@ def gcn_ket_hon(ctx: Ctx) -> Doc:
     blocks.append(officer)
     blocks.append(signature(ctx, signer_lines(rng, collective=False), signer.name))
     ctx.meta.update(so=str(n), ngay_ban_hanh=ctx.date.isoformat(), co_quan_ban_hanh=ctx.unit.body)
-    return _done(ctx, "gcn_ket_hon", "Giấy chứng nhận kết hôn", blocks)
+    return _done(ctx, "gcn_ket_hon", "Giấy chứng nhận kết hôn", blocks,
+                 [_party("Bên nam", husband), _party("Bên nữ", wife)])
 
 
 def xac_nhan_tthn(ctx: Ctx) -> Doc:
@@ -454,7 +469,7 @@ def ban_sao_chung_thuc(ctx: Ctx) -> Doc:
     for k in ("ho_ten", "so_dinh_danh"):
         if k in inner.metadata:
             ctx.meta[k] = inner.metadata[k]
-    return _done(ctx, "ban_sao_chung_thuc", "Bản sao", blocks)
+    return _done(ctx, "ban_sao_chung_thuc", "Bản sao", blocks, inner.parties)
 
 
 def gcn_qsdd(ctx: Ctx) -> Doc:
@@ -724,10 +739,11 @@ def giay_uy_quyen(ctx: Ctx) -> Doc:
                            Columns([Column(105, 92, [centre(place_date(ctx.unit.place, ctx.date), "I", 13)])],
                                    space_after=1),
                            two_signatures("BÊN ĐƯỢC ỦY QUYỀN", b.name, "BÊN ỦY QUYỀN", a.name)]
-    # the principal signs at the right, where Decree 30 puts the signature that issues the paper
+    # the principal signs at the right, where Decree 30 puts the signature that issues the paper; the
+    # procedure is carried out for the principal, who is the citizen (extract/people.py)
     ctx.meta.update(ngay_ban_hanh=ctx.date.isoformat(), dia_danh=ctx.unit.place, nguoi_ky=a.name,
-                    chuc_vu_nguoi_ky="BÊN ỦY QUYỀN")
-    return _done(ctx, "giay_uy_quyen", "Giấy ủy quyền", blocks)
+                    chuc_vu_nguoi_ky="BÊN ỦY QUYỀN", ho_ten=a.name, so_dinh_danh=a.ident)
+    return _done(ctx, "giay_uy_quyen", "Giấy ủy quyền", blocks, [_party("Bên được ủy quyền", b)])
 
 
 def hop_dong(ctx: Ctx) -> Doc:
@@ -755,7 +771,7 @@ def hop_dong(ctx: Ctx) -> Doc:
                                           seal_right=True)]
     trich = f"Về việc cung cấp dịch vụ {service}"
     ctx.meta.update(trich_yeu=trich, nguoi_ky=signer.name, chuc_vu_nguoi_ky="ĐẠI DIỆN BÊN A")
-    return _done(ctx, "hop_dong", "Hợp đồng", blocks)
+    return _done(ctx, "hop_dong", "Hợp đồng", blocks, [_party("Bên B", b)])
 
 
 def khac(ctx: Ctx) -> Doc:
@@ -767,12 +783,13 @@ def khac(ctx: Ctx) -> Doc:
                                field_line("Trình độ học vấn", rng.choice(["12/12", "Đại học", "Cao đẳng"])),
                                field_line("Nghề nghiệp", rng.choice(["Nông dân", "Giáo viên", "Kinh doanh tự do"])),
                                Para([Run("QUAN HỆ GIA ĐÌNH", "B")], align="center", space_after=2),
-                               field_line("Họ và tên cha", person(rng, male=True, born=(1940, 1975)).name),
-                               field_line("Họ và tên mẹ", person(rng, male=False, born=(1945, 1978)).name),
+                               field_line("Họ và tên cha", (dad := person(rng, male=True, born=(1940, 1975))).name),
+                               field_line("Họ và tên mẹ", (mum := person(rng, male=False, born=(1945, 1978))).name),
                                body("Tôi xin cam đoan những lời khai trên là đúng sự thật."),
                                _citizen_sign(ctx, "Người khai", p.name)]
         ctx.meta.update(ho_ten=p.name, so_dinh_danh=p.ident)
-        return _done(ctx, "khac", "Sơ yếu lý lịch", blocks)
+        return _done(ctx, "khac", "Sơ yếu lý lịch", blocks,
+                     [_party("Cha", dad, ident=False), _party("Mẹ", mum, ident=False)])
     rows = [["STT", "Họ và tên", "Năm sinh", "Địa chỉ"]]
     for i in range(rng.randint(4, 12)):
         q = person(rng)

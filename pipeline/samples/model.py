@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from schemas.document import Party
+
 Font = Literal["R", "B", "I", "BI", "M"]  # M: monospace, for the machine-readable zone of an ID card
 Align = Literal["left", "center", "right", "justify"]
 
@@ -116,3 +118,4 @@ class Doc:
     doc_type: str
     blocks: list[Block]
     metadata: dict[str, str] = field(default_factory=dict)
+    parties: list[Party] = field(default_factory=list)  # ground truth of the people besides the citizen

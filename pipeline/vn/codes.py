@@ -238,10 +238,19 @@ for _abbr in TYPE_ABBRS:
 # Issuer abbreviations whose Đ OCR tends to lose.
 _ISSUER_FIX = {"hdnd": "HĐND", "ubnd": "UBND", "du": "ĐU"}
 
+# The symbol's parts are joined by "-" (spaced by OCR at times: "QD - UBND") or "/" ("NQ-ĐHĐCĐ/BBG",
+# "UB/TP"), never across a line break: the next line's "Thanh Thạch, ngày …" is no part of it.
+_SYMBOL = (r"(?P<sym>[A-Z][A-Za-z0-9]{0,7}(?:[ \t]?[-–][ \t]?[A-Z0-9][A-Za-z0-9]{0,9}){0,4}"
+           r"(?:/[A-Z][A-Z0-9]{0,9}(?:[-–][A-Z0-9][A-Za-z0-9]{0,9}){0,2}){0,2})(?![A-Za-z0-9])")
 _DOC_NUMBER_RE = re.compile(
-    rf"(?<![A-Za-z])S[oO6]\s?[:;.]?\s*(?P<num>{_D}{{1,6}})(?:\s?(?P<slash>/)\s?|(?=[A-Z]))"
-    r"(?P<year>(?:19|20)\d\d\s?/\s?)?"
-    r"(?P<sym>[A-Z][A-Za-z0-9]{0,7}(?:\s?[-–]\s?[A-Z0-9][A-Za-z0-9]{0,9}){0,4})(?![A-Za-z0-9])"
+    rf"(?<![A-Za-z])S[oO6][ \t]?[:;.]?[ \t]*(?P<num>{_D}{{1,6}})(?:(?P<gap>[ \t]?)(?P<slash>/)[ \t]?|(?=[A-Z]))"
+    r"(?P<year>(?:19|20)\d\d[ \t]?/[ \t]?)?" + _SYMBOL
+)
+# "Số: Øƒ /CT-UBND", "Số: /TB-UBND": a number handwritten into the gap (OCR garbage) or left blank;
+# the printed symbol still reads.
+_SYMBOL_ONLY_RE = re.compile(
+    r"(?<![A-Za-z])S[oO6][ \t]?[:;.]?[ \t]*(?P<junk>\S{0,6}?(?:[ \t]\S{1,3}?)?)[ \t]*/[ \t]?['‘’`\"]?"
+    r"(?P<year>(?:19|20)\d\d[ \t]?/[ \t]?)?" + _SYMBOL
 )
 
 
@@ -254,6 +263,7 @@ class DocNumber:
     repaired: bool
     start: int = 0
     end: int = 0
+    gap: bool = False  # "Số: 04 /TTr-UBND": the number filled into a pre-printed gap (by hand, often)
 
     @property
     def so_ky_hieu(self) -> str:
@@ -276,12 +286,24 @@ def _canonical_abbr(token: str) -> tuple[str | None, bool]:
     return pick[0], True
 
 
+def _symbol_tokens(norm: str, m: re.Match[str]) -> list[str]:
+    """The symbol's parts; it ends before a part with a lower-case letter (a word of the next column,
+    "BC-UBND - Thanh"), the type abbreviations' own mixed case (TTr, QyĐ, CTr) aside."""
+    tokens = [t for t in re.split(r"[ \t]?[-–][ \t]?", norm[m.start("sym") : m.end("sym")]) if t]
+    for k, tok in enumerate(tokens):
+        if k and any(ch.islower() for ch in tok) and tok not in TYPE_ABBRS:
+            return tokens[:k]
+    return tokens
+
+
 def _doc_number_from_match(norm: str, m: re.Match[str]) -> DocNumber | None:
     num_raw = m["num"]
     if not any(ch.isdigit() for ch in num_raw):
         return None
     so = _digits(num_raw)
-    tokens = [t for t in re.split(r"\s?[-–]\s?", norm[m.start("sym") : m.end("sym")]) if t]
+    tokens = _symbol_tokens(norm, m)
+    if not tokens:
+        return None
     repaired = so != num_raw or " " in m.group(0).split("/", 1)[-1]
     abbr, fixed = _canonical_abbr(tokens[0])
     if m["slash"] is None:
@@ -290,6 +312,12 @@ def _doc_number_from_match(norm: str, m: re.Match[str]) -> DocNumber | None:
         if abbr is None or TYPE_ABBRS[abbr] is None or m["year"] or len(tokens) < 2:
             return None
         repaired = True
+    ky_hieu, abbr, doc_type, repaired = _symbol(tokens, abbr, fixed, m["year"], repaired)
+    return DocNumber(so, ky_hieu, abbr, doc_type, repaired, m.start(), m.end(), gap=bool(m["gap"]))
+
+
+def _symbol(tokens: list[str], abbr: str | None, fixed: bool, year_raw: str | None,
+            repaired: bool) -> tuple[str, str | None, str | None, bool]:
     if abbr is not None:
         tokens[0] = abbr
         repaired = repaired or fixed
@@ -300,8 +328,31 @@ def _doc_number_from_match(norm: str, m: re.Match[str]) -> DocNumber | None:
         fixed_issuer = _ISSUER_FIX.get(fold(tokens[i]))
         if fixed_issuer and fixed_issuer != tokens[i]:
             tokens[i], repaired = fixed_issuer, True
-    year = re.sub(r"\s", "", m["year"]) if m["year"] else ""
-    return DocNumber(so, year + "-".join(tokens), abbr, doc_type, repaired, m.start(), m.end())
+    year = re.sub(r"\s", "", year_raw) if year_raw else ""
+    return year + "-".join(tokens), abbr, doc_type, repaired
+
+
+def find_doc_symbol(text: str) -> DocNumber | None:
+    """The printed symbol of a ``Số:`` line whose number is unreadable or blank (``Số: Øƒ /CT-UBND``,
+    ``Số: /TB-UBND``): a DocNumber with an empty ``so``. The symbol must be a known type abbreviation
+    or an issuer followed by more parts, so that junk after a slash is not taken for one."""
+    norm = normalize(text)
+    stripped = strip_marks(norm)
+    for m in _SYMBOL_ONLY_RE.finditer(stripped):
+        full = _DOC_NUMBER_RE.match(stripped, m.start())
+        if full is not None and _doc_number_from_match(norm, full) is not None:
+            continue  # a readable number: find_doc_numbers' business
+        tokens = _symbol_tokens(norm, m)
+        if not tokens:
+            continue
+        abbr, fixed = _canonical_abbr(tokens[0])
+        if abbr is None and ((len(tokens) < 2 and "/" not in tokens[0]) or not tokens[0].isupper()):
+            continue
+        if abbr is not None and len(tokens) < 2 and abbr not in ("GPXD", "GUQ"):
+            continue  # "QĐ" alone after junk: too little to be sure it is a symbol
+        ky_hieu, abbr, doc_type, repaired = _symbol(tokens, abbr, fixed, m["year"], bool(m["junk"]))
+        return DocNumber("", ky_hieu, abbr, doc_type, repaired, m.start(), m.end())
+    return None
 
 
 def find_doc_numbers(text: str) -> list[DocNumber]:

@@ -13,6 +13,7 @@ left as read.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,10 @@ UNIT_PHRASES: tuple[str, ...] = (
     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", "BỘ PHẬN MỘT CỬA",
     "VĂN PHÒNG HĐND VÀ UBND", "VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI", "CHI NHÁNH", "BẢO HIỂM XÃ HỘI",
     "KHO BẠC NHÀ NƯỚC", "CHI CỤC THUẾ", "ĐẢNG ỦY", "MẶT TRẬN TỔ QUỐC", "CỤC CẢNH SÁT",
+    "THÔNG TIN VÀ TRUYỀN THÔNG", "KHOA HỌC VÀ CÔNG NGHỆ", "GIAO THÔNG VẬN TẢI", "CÔNG THƯƠNG", "NGOẠI VỤ",
+    "DÂN TỘC", "TÔN GIÁO", "THANH TRA", "DU LỊCH", "VĂN HÓA, THỂ THAO VÀ DU LỊCH", "KẾ HOẠCH VÀ ĐẦU TƯ",
+    "NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "BAN TIẾP CÔNG DÂN", "BAN QUẢN LÝ", "BAN CHỈ ĐẠO", "ĐOÀN TNCS",
+    "HỒ CHÍ MINH", "ĐẠI HỌC", "QUỐC GIA",
     "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", "TRƯỜNG", "TIỂU HỌC", "TRUNG HỌC CƠ SỞ", "MẦM NON",
 )
 
@@ -57,7 +62,8 @@ POSITION_TITLES: tuple[str, ...] = (
     "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "CHỦ TRÌ", "THƯ KÝ", "NGƯỜI KÝ TRÍCH LỤC", "NGƯỜI LẬP BIỂU",
     "NGƯỜI TIẾP NHẬN HỒ SƠ", "NGƯỜI THU TIỀN", "ĐẠI DIỆN BÊN A", "ĐẠI DIỆN BÊN B", "BÊN ỦY QUYỀN",
     "BÊN ĐƯỢC ỦY QUYỀN", "NGƯỜI YÊU CẦU", "NGƯỜI LÀM ĐƠN", "NGƯỜI KHAI", "NGƯỜI ĐẠI DIỆN", "NGƯỜI NỘP HỒ SƠ",
-    "NGƯỜI NỘP TIỀN", "NGƯỜI ĐỠ ĐẺ",
+    "NGƯỜI NỘP TIỀN", "NGƯỜI ĐỠ ĐẺ", "NGƯỜI TỪ CHỐI", "NGƯỜI TRẢ KẾT QUẢ", "NGƯỜI NHẬN KẾT QUẢ", "NGƯỜI HƯỚNG DẪN",
+    "NGƯỜI ĐỀ NGHỊ", "NGƯỜI KHỞI KIỆN", "NGƯỜI THÔNG BÁO", "NGƯỜI KÊ KHAI", "NGƯỜI ĐƯỢC ỦY QUYỀN", "NGƯỜI ỦY QUYỀN",
 )
 # What KT./TM./… stand before: a head's title (above) or, after TM. (on behalf of), a collective body.
 COLLECTIVES: tuple[str, ...] = (
@@ -123,6 +129,20 @@ def _index(phrases: tuple[str, ...]) -> dict[str, list[tuple[tuple[str, ...], tu
     return idx
 
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """Whether two words differ only in where the tone mark sits ("UỶ"/"ỦY", "hoà"/"hòa"): both
+    placements are correct Vietnamese, the old one common before 2018."""
+    if a == b:
+        return True
+    da, db = unicodedata.normalize("NFD", a), unicodedata.normalize("NFD", b)
+    strip = lambda s: "".join(ch for ch in s if ch not in _TONES)  # noqa: E731
+    tones = lambda s: sorted(ch for ch in s if ch in _TONES)  # noqa: E731
+    return strip(da) == strip(db) and tones(da) == tones(db)
+
+
 def restore_phrases(text: str, phrases: Iterable[str]) -> tuple[str, bool]:
     """``text`` (a capitalised unit name or position) with every run of words whose folded form is
     a phrase written as that phrase; (new text, whether anything changed). Punctuation around a
@@ -153,6 +173,8 @@ def restore_phrases(text: str, phrases: Iterable[str]) -> tuple[str, bool]:
             trail = tok[len(tok.rstrip(_EDGE)) :]
             core = tok.strip(_EDGE)
             new = word if core.isupper() or not core.istitle() else word.title()
+            if same_spelling(core, new):
+                new = core  # "UỶ" for "ỦY", "HOÀ" for "HÒA": the old tone placement, printed so
             changed = changed or new != core
             out.append(lead + new + trail)
         i += len(pick)

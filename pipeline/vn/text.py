@@ -117,7 +117,7 @@ def title_lines(text: str, *, max_lines: int | None = None) -> list[tuple[int, s
 # them on the same line as the issuing body, so they are cut off before the left column is read.
 # Tolerant of O/0, missing marks and any dash between the motto's three words.
 _MOTTO_RE = re.compile(
-    r"c[o0]ng\s*h[o0][aà]\s*x[a]\s*h[o0][i1l]\s*ch[u]\s*ngh[i1l]a\s*v[i1l][e]t\s*nam"
+    r"c[o0]\s?ng\s*h[o0][aà]\s*x[a]\s*h[o0][i1l]\s*ch[u]\s*ngh[i1l]a\s*v[i1l][e]t\s*nam"
     r"|d[o0]c\s*l[a]p\s*[-–—~_.,]?\s*t[u]\s*d[o0]\s*[-–—~_.,]?\s*h[a]nh\s*ph[u]c",
 )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from pipeline.understand.classify import find_titles
@@ -31,8 +32,9 @@ from pipeline.understand.extract.header import (
     header_lines,
     issue_date,
     issuing_body,
+    place_without_date,
 )
-from pipeline.understand.extract.people import PERSONAL, SUBJECT_IN_TEXT, read_citizen, subject_in_text
+from pipeline.understand.extract.people import PERSONAL, SUBJECT_IN_TEXT, Party, read_people, subject_in_text
 from pipeline.understand.extract.signature import NO_SIGNER, signature_of
 from pipeline.understand.extract.title import type_name
 from pipeline.vn.codes import (
@@ -61,6 +63,15 @@ def _language(text: str) -> Field | None:
     return None
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """What the extractor read from one document: the metadata fields, and the people other than
+    the citizen (`parties`)."""
+
+    fields: dict[str, Field]
+    parties: list[Party] = field(default_factory=list)
+
+
 def extract(
     text: str,
     doc_type: str,
@@ -71,7 +82,23 @@ def extract(
     pages: Sequence[PageResult] | None = None,
     lexicon: Lexicon = EMPTY,
 ) -> dict[str, Field]:
-    """Metadata of one document; keys are those of DOMAIN.md, absent when not read.
+    """Metadata of one document; keys are those of DOMAIN.md, absent when not read (see
+    `extract_document`, which also gives the document's parties)."""
+    return extract_document(text, doc_type, page_count=page_count, today=today, dossier_pattern=dossier_pattern,
+                            pages=pages, lexicon=lexicon).fields
+
+
+def extract_document(
+    text: str,
+    doc_type: str,
+    *,
+    page_count: int | None = None,
+    today: date | None = None,
+    dossier_pattern: str | re.Pattern[str] = DOSSIER_CODE_RE,
+    pages: Sequence[PageResult] | None = None,
+    lexicon: Lexicon = EMPTY,
+) -> Extraction:
+    """Metadata of one document and its parties.
 
     ``pages`` (with OCR word boxes) lets the header and signature be read by column; ``lexicon``
     holds names reviewers corrected (pipeline/understand/corrections.py), used to restore OCR-damaged ones."""
@@ -90,15 +117,17 @@ def extract(
     if doc_type == "ban_sao_chung_thuc":
         out.update(read_certification(lines, today))  # the copied paper's own header is not the copy's
     else:
-        out.update(doc_number(header, doc_type, titles))
+        out.update(doc_number(header, doc_type, titles, first))
         if doc_type == "gcn_qsdd" and (serial := land_serial(lines, titles)) is not None:
             out["so"] = serial
         issued = issue_date(lines[:first_page_end] if doc_type not in PERSONAL else lines, header_idx, today)
         if issued is not None:
             out["ngay_ban_hanh"] = issued[0]
-            if issued[1] is not None:
-                place = restore_known(issued[1].value, lexicon.places) if lexicon.places else None
-                out["dia_danh"] = Field(place, 0.8) if place and place != issued[1].value else issued[1]
+        where = issued[1] if issued is not None and issued[1] is not None else place_without_date(
+            lines[:first_page_end])
+        if where is not None:
+            place = restore_known(where.value, lexicon.places) if lexicon.places else None
+            out["dia_danh"] = Field(place, 0.8) if place and place != where.value else where
         if doc_type not in NO_BODY:
             left, from_boxes = header_lines(lines[:first_page_end], first)
             body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes)
@@ -109,8 +138,10 @@ def extract(
         out["trich_yeu"] = abstract
     if doc_type not in NO_SIGNER:
         out.update(signature_of(lines, pages, lexicon))
+    parties: list[Party] = []
     if doc_type in PERSONAL:
-        out.update(read_citizen(lines, doc_type, today))
+        citizen, parties = read_people(lines, doc_type, titles, today)
+        out.update(citizen)
     elif doc_type in SUBJECT_IN_TEXT:
         out.update(subject_in_text(lines, today))
     out.update(read_codes(lines, dossier_pattern))
@@ -123,4 +154,4 @@ def extract(
     lang = _language(norm)
     if lang is not None:
         out["ngon_ngu"] = lang
-    return out
+    return Extraction(out, parties)

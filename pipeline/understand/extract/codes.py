@@ -15,22 +15,58 @@ from pipeline.vn.codes import (
     DocNumber,
     dossier_unit,
     find_doc_numbers,
+    find_doc_symbol,
     find_dossier_codes,
     find_procedure_codes,
 )
-from pipeline.vn.text import fold, split_motto
+from pipeline.vn.text import fold, normalize, split_motto
+from schemas.tasks import PageResult
 
 _PROCEDURE_LABEL_RE = re.compile(r"\bma\s*(so\s*)?(thu tuc|tthc)\b")
 
 
 # --- header: number and symbol, issuing body, place and date -------------------------------------------
-def doc_number(header: str, doc_type: str, titles: list[TitleHit]) -> dict[str, Field]:
-    numbers = find_doc_numbers(header)
+def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageResult | None = None
+               ) -> dict[str, Field]:
+    # The header's own number starts its line (the left column); "… Nghị quyết: Số 39/2011/NQ-HĐND"
+    # in an abstract and the "Số: 2352" of an incoming-mail stamp do not.
+    norm = normalize(header)
+    numbers = [dn for dn in find_doc_numbers(header) if _starts_line(norm, dn.start)]
+    symbol = find_doc_symbol(header)
+    if symbol is not None and not _starts_line(norm, symbol.start):
+        symbol = None
+    if symbol is not None and (not numbers or symbol.start < numbers[0].start):
+        numbers = []
     if not numbers:
+        if symbol is not None:
+            dn = _agree_with_title(symbol, doc_type, titles)
+            return {"ky_hieu": Field(dn.ky_hieu, conf_of(0.85, dn.repaired, 0.1))}
         return _bare_number(header, doc_type)
     dn = _agree_with_title(numbers[0], doc_type, titles)
     c = conf_of(0.95, dn.repaired, 0.2)
+    if dn.gap and _unsure_number(dn.so, first):
+        # a number filled into the printed gap and read with low confidence is most often handwriting
+        # tesseract misreads ("04" for "01"): the symbol is printed, the number is not to be trusted
+        return {"ky_hieu": Field(dn.ky_hieu, c)}
     return {"so": Field(dn.so, c), "ky_hieu": Field(dn.ky_hieu, c), "so_ky_hieu": Field(dn.so_ky_hieu, c)}
+
+
+def _starts_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return not re.search(r"\w", text[line_start:start])
+
+
+def _unsure_number(so: str, page: PageResult | None) -> bool:
+    """Whether OCR read the number ``so`` with low confidence on the page (no words: unknown, so not)."""
+    if page is None or page.source != "ocr" or not page.words:
+        return False
+    confs = [w.conf for w in page.words if re.sub(r"\D", "", w.text.translate(_DIGITS)).endswith(so)
+             and sum(ch.isdigit() for ch in w.text) >= len(so) and len(w.text) <= len(so) + 5]
+    return bool(confs) and max(confs) < _SURE_NUMBER
+
+
+_SURE_NUMBER = 85.0  # tesseract's word confidence above which a typed number reads right
+_DIGITS = str.maketrans("OoIl|", "00111")
 
 
 def _agree_with_title(dn: DocNumber, doc_type: str, titles: list[TitleHit]) -> DocNumber:

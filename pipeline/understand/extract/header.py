@@ -20,7 +20,7 @@ from pipeline.understand.extract.base import (
     strip_junk,
     title_case_run,
 )
-from pipeline.understand.extract.layout import column_of, layout_cells
+from pipeline.understand.extract.layout import layout_cells
 from pipeline.vn.dates import DateMatch, find_dates
 from pipeline.vn.lexicon import (
     PROVINCES,
@@ -52,10 +52,32 @@ _DATE_LABEL_RE = re.compile(
 )
 
 
+# Words a paper's title starts with: such a line under the header ends the issuing body.
+_TITLE_START_RE = re.compile(
+    r"^\W*(giay|phieu|don|to khai|to trinh|van ban|mau( so)?|so yeu|bien ban|bien lai|danh sach|quy dinh|quy che|"
+    r"hop dong|bao cao|ke hoach|thong bao|quyet dinh|chi thi|nghi quyet|huong dan|de an|phuong an|"
+    r"chuong trinh|trich luc|ban sao|thu moi)\b"
+)
+_SYMBOL_LINE_RE = re.compile(r"^\W*/|^\W*[A-ZĐ]{1,6}(?:\s?[-–]\s?[A-ZĐ0-9]{1,8})+\W*$")
+_GLUED_RE = re.compile(r"(?i)\b(BAN|ĐỒNG|ĐÔNG)\s?(NH[ÂA]N)\s?(D[ÂA]N)\b")  # "ỦY BANNHÂNDÂN": spaces lost
+
+
 def header_lines(lines: list[str], first_page: PageResult | None) -> tuple[list[str], bool]:
     """The left column of the header, one line per printed line, and whether it came from boxes."""
     if first_page is not None and first_page.words and first_page.width_px:
-        left = [c.text for c in column_of(layout_cells(first_page), first_page.width_px, "left")[:12]]
+        width = first_page.width_px
+        cells = layout_cells(first_page)
+        left = []
+        for c in cells[:40]:
+            if (c.x0 + c.x1) / 2 < width * 0.5:
+                left.append(c.text)
+            elif c.x0 < width * 0.4:
+                # "HỘI ĐỒNG NHÂN DÂN CỘNG HÒA XÃ HỘI …": a narrow gutter joined both columns in one cell
+                part, motto = split_motto(c.text)
+                if motto is not None and part.strip():
+                    left.append(part)
+            if len(left) >= 12:
+                break
         if left:
             return left, True
     left = []
@@ -106,22 +128,26 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
     title_texts = {fold(t.line) for t in titles}
     units: list[list[str]] = []
     for raw in left[:10]:
-        line = strip_junk(clean_spacing(raw.strip(" -_–—=*~.\t")))
+        line = strip_junk(clean_spacing(_GLUED_RE.sub(r"\1 \2 \3", raw.strip(" -_–—=*~.\t"))))
         if line and re.search(r"\w\s*[-–]\s*$", raw) and len(line.split()) >= 2:
             line += " -"  # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM -": the name goes on below
         folded = fold(line)
         if (SO_LABEL_RE.match(folded) or VV_RE.match(folded) or folded in title_texts
-                or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)):
-            break
+                or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)
+                or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded)):
+            break  # the number's line, its symbol cut off it ("/CT-UBND"), or the paper's title
         if not line or not is_upper_line(line) or MOTTO_PART_RE.search(folded):
             if units and line and not is_upper_line(line):
                 break  # running text below the header
             continue
         if any(fold(line).startswith(fold(t.printed)) for t in titles):
             break  # the title
+        if len(line.split()) == 1 and len(line) <= 3 and fold(line) not in ("so", "ban", "bo"):
+            continue  # "GEN": letters of a stamp or a seal, not a word of the name
         if units and _continues(units[-1], line):
             units[-1].append(line)
-        elif (ORG_RE.search(folded) and len(line.split()) >= 2) or units:
+        elif (len(line.split()) >= 2 and (_ORG_HEAD_RE.match(folded) or _ADMIN_LEVEL_RE.match(folded)
+                                          or (not units and ORG_RE.search(folded)))) or units:
             units.append([line])
     units = [u for u in units if ORG_RE.search(fold(" ".join(u)))]
     if not units:
@@ -164,6 +190,26 @@ def place_and_date(lines: list[str], today: date) -> tuple[int, DateMatch, str] 
     return None
 
 
+_CITES_RE = re.compile(r"\bso\s*\d+\s*/|\d/[a-z]{1,5}-[a-z]")
+# "Quảng Ngãi, ngày   tháng 01 năm 2025": the place-date line of a paper whose day was written in by
+# hand (or left blank in a draft): the place reads even when the date does not.
+_PLACE_LINE_RE = re.compile(r",\s*ngay\b\W{0,3}\S{0,4}\W{0,3}\s*thang\b.{0,8}\bnam\b")
+
+
+def place_without_date(lines: list[str]) -> Field | None:
+    """The place of a place-date line whose date cannot be read."""
+    for i in nonempty(lines):
+        line = lines[i]
+        folded = fold(line)
+        m = _PLACE_LINE_RE.search(folded)
+        if m is None or re.match(r"^\W*can cu\b", folded):
+            continue
+        place, _ = title_case_run(line[: m.start()].rstrip())
+        if place and len(place.split()) <= 4 and not re.search(r"\d", place):
+            return Field(place, 0.75)
+    return None
+
+
 def issue_date(lines: list[str], header_idx: list[int], today: date) -> tuple[Field, Field | None, int] | None:
     found = place_and_date(lines, today)
     if found is not None:
@@ -184,8 +230,8 @@ def issue_date(lines: list[str], header_idx: list[int], today: date) -> tuple[Fi
                 return Field(dm.value.isoformat(), conf_of(0.8, dm.repaired)), None, i
     for i in header_idx:
         folded = fold(lines[i])
-        if re.search(r"\b(can cu|sinh|luat|nghi dinh)\b", folded):
-            continue
+        if re.search(r"\b(can cu|sinh|luat|nghi dinh|thuc hien|theo)\b", folded) or _CITES_RE.search(folded):
+            continue  # a date in a citation ("Chỉ thị số 11/CT-TTg ngày 16 tháng 4 năm 2021")
         for dm in find_dates(lines[i], today=today):
             if dm.worded:
                 return Field(dm.value.isoformat(), conf_of(0.7, dm.repaired)), None, i

@@ -1,23 +1,60 @@
-"""The people of a document: the citizen it is about (the labelled person block of a form, the
-applicant, the person named with an identifier in a result's text) and that citizen's identifier."""
+"""The people of a document: every person block of a form, the citizen the document is about, and
+the others as its parties.
+
+A form names people in blocks, each opened by a label or a heading and followed by the person's
+details: "Họ, chữ đệm, tên người yêu cầu: …", "Họ, chữ đệm, tên người mẹ: …", "17. Họ, chữ đệm và tên
+của cha(1): …", "Người yêu cầu: …", "Tên tôi là: …", "Chủ hồ sơ: …", "Tên người nộp tiền: …", or a
+heading ("I. Người ủy quyền:", "Bên được ủy quyền (Bên B):", "II. THÔNG TIN CỦA CHA", "BÊN NỮ",
+"Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:") that the next unqualified "Họ, chữ đệm, tên:"
+or "Họ và tên:" fills in. An identifier ("Số định danh cá nhân: …", "CMND/CCCD số: …", "Giấy tờ tùy
+thân: Căn cước công dân số … do … cấp ngày …", a row of boxes) belongs to the block it is printed in.
+
+Which block is the citizen depends on what the procedure is about (decided per class):
+- giay_khai_sinh, a birth extract, a tờ khai đăng ký khai sinh: the child registered (the block with no
+  qualifier, or under "người được đăng ký khai sinh"); mother, father and the one who registered are
+  parties. The child of a tờ khai has no identifier yet, so none is read.
+- a tờ khai (or extract) of a death: the deceased; the applicant is a party.
+- a tờ khai or giấy xác nhận of marital status: the person whose status is certified (the block after
+  "XÁC NHẬN" or "… cho người có tên dưới đây"); the one who asked ("Xét đề nghị của ông/bà …") is a
+  party when it is someone else.
+- any other tờ khai (CC01, a request about oneself): the block with no qualifier, else the applicant.
+- a marriage (tờ khai đăng ký kết hôn, giấy chứng nhận kết hôn, a marriage extract): two people on
+  equal footing, so no citizen; both spouses are parties.
+- giay_chung_sinh: the mother (the child has no name yet); giay_bao_tu: the deceased.
+- don: the applicant ("Tên tôi là", "Người yêu cầu", "Người làm đơn", "Người khởi kiện"; of two
+  co-applicants, the first); the other side ("Người bị kiện", a spouse, a household head) are parties.
+- giay_uy_quyen: the principal (bên / người ủy quyền): the procedure is carried out for them and in
+  their name; the agent is a party. Without a block saying which side is the principal, no citizen.
+- phieu_mot_cua: the dossier's owner ("Chủ hồ sơ"), else the person whose dossier was received; the
+  submitter ("Người nộp") is a party when someone else.
+- bien_lai: the payer. can_cuoc, gcn_ho_kinh_doanh, ban_sao_chung_thuc, khac: the unqualified block.
+- hop_dong: no citizen; its people are parties.
+The citizen's identifier is only ever the one printed in the citizen's own block: a precise absence is
+better than another person's number.
+
+Results addressed to one citizen in running text ("… cho hộ ông Lê Văn Bình, Số định danh cá nhân: …")
+are read by `subject_in_text`.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.understand.extract.base import NAME_TOKEN_RE, Field, conf_of, has_marks, nonempty
+from pipeline.understand.classify import TitleHit
+from pipeline.understand.extract.base import NAME_TOKEN_RE, Field, conf_of, has_marks, nonempty, vietnamese_word
 from pipeline.vn.codes import (
+    Match,
     find_mrz_personal_id,
     find_personal_ids,
 )
 from pipeline.vn.lexicon import (
     restore_family_name,
 )
-from pipeline.vn.text import clean_spacing, fold
+from pipeline.vn.text import clean_spacing, fold, is_upper_line
 
-# Documents about one citizen, where "Họ, chữ đệm, tên:" names that citizen. A marriage certificate
-# and a power of attorney name two people on equal footing, so no single ho_ten is read from them.
+# Classes whose person blocks are read (see the module's docstring for who the citizen is in each).
 PERSONAL = frozenset(
     {
         "to_khai",
@@ -32,6 +69,10 @@ PERSONAL = frozenset(
         "bien_lai",
         "ban_sao_chung_thuc",
         "gcn_ho_kinh_doanh",
+        "giay_uy_quyen",
+        "gcn_ket_hon",
+        "hop_dong",
+        "khac",
     }
 )
 
@@ -39,33 +80,132 @@ PERSONAL = frozenset(
 # nhân: …"): the person named together with an identifier is the one the document is about.
 SUBJECT_IN_TEXT = frozenset({"quyet_dinh", "giay_phep_xay_dung", "gcn_qsdd"})
 
-# The person a class is about when its form names several: the mother on a birth notice (the child
-# has no name yet), the deceased on a death notice.
-_SUBJECT_LABEL: dict[str, re.Pattern[str]] = {
-    "giay_chung_sinh": re.compile(r"\bho\s*(va|,)?\s*(chu dem,?\s*)?(va\s*)?ten\s*(cua\s*)?(nguoi\s*)?me\s*:\s*"),
-    "giay_bao_tu": re.compile(r"\bho\s*(va|,)?\s*(chu dem,?\s*)?(va\s*)?ten\s*(cua\s*)?nguoi\s*(da\s*)?chet\s*:\s*"),
-}
+
+@dataclass(frozen=True)
+class Party:
+    """A person a document names besides its citizen: the role as printed, name and identifier."""
+
+    role: str
+    ho_ten: str
+    so_dinh_danh: str | None
+    confidence: float
+
+
+# --- kinds of person blocks -----------------------------------------------------------------------------
+# subject (no qualifier), applicant, submitter, owner, payer, mother, father, wife, husband, deceased,
+# principal, agent, registrant, other
+_QUALIFIERS: list[tuple[str, str]] = [
+    (r"(?:cua\s+)?nguoi\s+(?:yeu cau|khai|lam don|de nghi|viet don)(?:\s+dang ky(?:\s+\w+){0,2})?", "applicant"),
+    (r"(?:cua\s+)?nguoi\s+di\s+dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?", "registrant"),
+    (r"(?:cua\s+)?nguoi\s+duoc\s+(?:dang ky|cap|khai sinh)(?:\s+khai sinh)?", "subject"),
+    (r"(?:cua\s+)?nguoi\s+duoc\s+uy quyen", "agent"),
+    (r"(?:cua\s+)?nguoi\s+uy quyen", "principal"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?(?:da\s+)?chet", "deceased"),
+    (r"(?:cua\s+)?nguoi\s+nop(?:\s+ho so|\s+tien)?", "submitter"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?me", "mother"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?cha", "father"),
+    (r"(?:cua\s+)?vo\s*\(\s*chong\s*\)", "other"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?vo", "wife"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?chong", "husband"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?(?:ddhp|dai dien(?:\s+hop phap)?)", "other"),
+    (r"(?:cua\s+)?chu ho", "other"),
+    (r"goi khac(?:\s*\(neu co\))?", "alias"),
+    (r"khai sinh", "subject"),
+]
+_NAME_WORDS = r"(?:ho,?\s*chu dem,?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"
+_NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:viet|ghi bang) chu in hoa\))?(?:\s*/\s*full name)?"
 _NAME_LABEL_RE = re.compile(
-    r"\b(ho,?\s*chu dem,?\s*(va\s*)?ten|ho\s*(va\s*)?ten)(\s*khai sinh)?(\s*/\s*full name)?\s*:\s*"
-    r"|\bfull name\s*:\s*"
+    rf"(?<![\w])(?P<label>{_NAME_WORDS})(?P<q>\s+(?:{'|'.join(q for q, _ in _QUALIFIERS)}))?\b{_NOTE}"
+    r"(?P<sep>\s*[:;]|(?=\s+\S)|\s*$)"
+    r"|(?<![\w])full name\s*:"
 )
-_APPLICANT_LABEL_RE = re.compile(
-    r"\b(ho,?\s*chu dem,?\s*(va\s*)?ten|ho\s*(va\s*)?ten)\s*nguoi\s*(yeu cau|khai|nop|di dang ky|lam don)"
-    r"\s*:\s*|\btoi ten la\s*:?\s*|\btiep nhan ho so cua\s*:?\s*|\b(ten\s*)?nguoi nop( ho so| tien)?\s*:\s*"
+_QUALIFIER_KIND = [(re.compile(rf"\s+{q}$"), kind) for q, kind in _QUALIFIERS]
+
+# Labels naming a person by role, the name after a colon.
+_ROLE_LABELS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\btiep nhan ho so(?:\s*/\s*yeu cau)?\s+cua(?:\s+(?:ong|ba)(?:\s*(?:\(\s*ba\s*\)|/\s*ba))?)?\s*:"),
+     "applicant"),
+    (re.compile(r"\b(?:ten\s+)?(?:don vi hoac\s+)?nguoi nop tien\s*:"), "payer"),
+    (re.compile(r"(?<!dia chi )\bchu ho so\s*:?"), "owner"),
+    (re.compile(r"\bnguoi nop(?:\s+ho so)?\s*:"), "submitter"),
+    (re.compile(r"\b(?:ten toi la|toi ten la|toi ten|toi la)\s*:|^\W*(?:ten toi la|toi ten la)\b"), "applicant"),
+    (re.compile(r"\bnguoi (?:yeu cau|lam don|de nghi|khoi kien|viet don|khai)\s*:"), "applicant"),
+    (re.compile(r"\bnguoi bi kien\s*:"), "other"),
+    (re.compile(r"\bnguoi di dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?\s*:"), "registrant"),
+    (re.compile(r"\bxet de nghi cua\s+(?:ong|ba)(?:\s*/\s*(?:ong|ba))?\s*:?"), "applicant"),
+    (re.compile(r"\bten (?:vo|chong)\s*:"), "spouse"),
+    (re.compile(r"\bco vo hoac chong la\s*:?"), "other"),
+    (re.compile(r"\bchu ho(?:\s+noi den|\s+noi tam tru)?\s*:"), "other"),
+    (re.compile(r"\b(?:ben|nguoi) duoc uy quyen(?:\s*\(\s*ben [ab]\s*\))?\s*:"), "agent"),
+    (re.compile(r"\b(?:ben|nguoi) uy quyen(?:\s*\(\s*ben [ab]\s*\))?\s*:"), "principal"),
+    (re.compile(r"\bben a\s*\(\s*ben uy quyen\s*\)\s*:"), "principal"),
+    (re.compile(r"\bben b\s*\(\s*ben duoc uy quyen\s*\)\s*:"), "agent"),
+    (re.compile(r"^\W*ben [ab](?:\s*\([^)]{3,30}\))?\s*:"), "other"),
+]
+# Labels that name the person of the block a heading opened ("Ông/Bà: …" under "Bên ủy quyền").
+_FILL_LABEL_RE = re.compile(
+    r"(?<![\w/])(?:ong\s*(?:/|\()\s*ba\)?|ba\s*/\s*ong|ten co dong|ten to chuc\s*/\s*ca nhan)\s*:"
 )
-_OTHER_PERSON_RE = re.compile(r"\b(ho,?\s*chu dem,?\s*(va\s*)?ten|ho\s*(va\s*)?ten)\s*(nguoi|cua|me|cha|vo|chong)\b")
+# Headings that open a person block; its name follows on a later line.
+_HEADINGS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?:thong tin (?:cua )?)?nguoi duoc (?:dang ky )?khai sinh\b"), "subject"),
+    (re.compile(r"^(?:thong tin (?:cua )?)?nguoi (?:da )?chet\b"), "deceased"),
+    (re.compile(r"^thong tin (?:cua )?cha$"), "father"),
+    (re.compile(r"^thong tin (?:cua )?me$"), "mother"),
+    (re.compile(r"^nguoi yeu cau(?: dang ky)?$"), "applicant"),
+    (re.compile(r"^(?:ben|nguoi) nam$"), "husband"),
+    (re.compile(r"^(?:ben|nguoi) nu$"), "wife"),
+    (re.compile(r"^(?:thong tin )?nguoi chong$"), "husband"),
+    (re.compile(r"^(?:thong tin )?nguoi vo$"), "wife"),
+    (re.compile(r"^(?:ben a\s*\(\s*)?(?:ben|nguoi) uy quyen(?:\s*\(\s*ben a\s*\))?\)?\s*:?$"), "principal"),
+    (re.compile(r"^(?:ben b\s*\(\s*)?(?:ben|nguoi) duoc uy quyen(?:\s*\(\s*ben b\s*\))?\)?\s*:?$"), "agent"),
+    (re.compile(r"^de nghi\b.{0,80}\bcho nguoi (?:co ten |co thong tin )?(?:duoi day|sau day)\b"), "subject"),
+    (re.compile(r"^xac nhan\s*:$"), "subject"),
+    (re.compile(r"^nguoi (?:tra ket qua|tiep nhan(?: ho so)?|huong dan)\s*:?$"), "official"),
+    (re.compile(r"^nguoi nhan ket qua\s*:?$"), "receiver"),
+    (re.compile(rf"^{_NAME_WORDS}\s+nguoi yeu cau\s*:?$"), "applicant"),
+]
+_HEADING_NUMBER_RE = re.compile(r"^\W*(?:[ivx]+|\d{1,2})\s*[.:)/]\s*|^\W*[-–+•]\s*")
+
 _NAME_END_RE = re.compile(
-    r"\s{2,}|[;,(]|\b(gioi tinh|ngay,? thang|ngay sinh|sinh ngay|nam sinh|dan toc|quoc tich|so dinh danh|"
-    r"cccd|cmnd|noi (sinh|cu tru|thuong tru)|sex|date of birth)\b"
+    r"\s{3,}|\t|[;,(\[{«]|\.{2,}|…|_{2,}|\s[-–]\s|\s/\s"
+    r"|\b(gioi tinh|ngay,? thang|ngay sinh|sinh ngay|sinh nam|nam sinh|dan toc|quoc tich|so dinh danh|"
+    r"cccd|cmnd|noi (sinh|cu tru|thuong tru|o)|thuong tru|dia chi|sex|date of birth|quan he|nghe nghiep|"
+    r"mssv|dien thoai|chuc vu|ma so|ve viec|trong thoi gian|la nguoi)\b"
 )
-_HONORIFIC_RE = re.compile(r"^(ong\s*/\s*ba|ong|ba|anh|chi|cong dan)\b\.?\s*", re.IGNORECASE)
-_ID_LABEL_RE = re.compile(
-    r"\b(so dinh danh( ca nhan)?|so cccd|so can cuoc( cong dan)?|cmnd\s*/\s*cccd|cccd|"
-    r"personal identification|so\s*/\s*no)\b"
+_HONORIFIC_RE = re.compile(r"^(ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|ong|ba|anh|chi|cong dan|cu|em|chau)\b\.?\s*:?\s*",
+                           re.IGNORECASE)
+# Words that are never part of a personal name: a label or an institution read where a name should be.
+# Matched with their marks ("Trường" is a school, "Trương" a family name; "Tháng" a month, "Thắng" a name).
+_NOT_NAME_RE = re.compile(
+    r"(?<!\w)(ủy ban|uỷ ban|nhân dân|công ty|trường|bệnh viện|trạm|trung tâm|phòng|sở|bộ phận|việt nam|xã|"
+    r"phường|tỉnh|huyện|thành phố|thôn|tổ dân phố|căn cước|chứng minh|hộ chiếu|giấy|địa chỉ|ngày|tháng|"
+    r"năm sinh|bên|người|họ tên|chủ hộ|thông tin|giới tính|dân tộc|quốc tịch|nơi|của|được|ủy quyền|uỷ quyền|"
+    r"cộng hòa|cộng hoà|độc lập|kính gửi|số|mã)(?!\w)"
 )
+_ID_LINE_RE = re.compile(
+    r"\b(so dinh danh|dinh danh ca nhan|cccd|cmnd|can cuoc|giay to tuy than|chung minh nhan dan|"
+    r"giay to phap ly|ho chieu|dddcn|ddcn|personal identification|so\s*/\s*no)\b"
+)
+_OTHERS_ID_RE = re.compile(r"^\W*(cua|of)\s+(me|cha|vo|chong|nguoi|chu ho)\b")
+_BOX_SEPARATORS_RE = re.compile(r"(?<=\d)\s*[|\[\]!]\s*(?=\d)")
+_MIDDLE_NAMES = frozenset(fold(w) for w in ("Văn", "Thị", "Hữu", "Đức", "Minh", "Quang", "Xuân", "Thanh", "Công",
+                                             "Bá", "Đình", "Ngọc", "Trọng", "Thế", "Hoàng", "Kim", "Thu", "Hồng"))
 
 
-# --- the citizen ---------------------------------------------------------------------------------------
+@dataclass
+class _Block:
+    kind: str
+    role: str  # as printed
+    line: int
+    name: tuple[str, float] | None = None
+    ident: Match | None = None
+    ident_line: int | None = None
+    heading: bool = False
+    members: list[str] = field(default_factory=list)  # kinds a heading gives the blocks under it
+
+
+# --- a personal name ------------------------------------------------------------------------------------
 def _person_name(value: str) -> tuple[str, bool] | None:
     """A personal name as printed (capitals made Title-case), family name restored; or None."""
     value = clean_spacing(value).strip(" .:-")
@@ -73,7 +213,12 @@ def _person_name(value: str) -> tuple[str, bool] | None:
     if hm:
         value = value[hm.end() :].strip(" .:")
     tokens = value.split()
-    if not 2 <= len(tokens) <= 7 or not all(NAME_TOKEN_RE.match(t) and t[0].isupper() for t in tokens):
+    if not 2 <= len(tokens) <= 6 or not all(NAME_TOKEN_RE.match(t) and t[0].isupper() and vietnamese_word(t)
+                                            for t in tokens):
+        return None
+    if not (value.isupper() or all(t[1:].islower() or len(t) == 1 for t in tokens)):
+        return None  # "Nguyễn VĂn A": mixed case inside words is OCR garbage
+    if _NOT_NAME_RE.search(value.lower()):
         return None
     name = value.title() if value.isupper() else value
     first, *rest = name.split()
@@ -85,20 +230,373 @@ def _person_name(value: str) -> tuple[str, bool] | None:
     return " ".join([first, *rest]), repaired
 
 
-def _name_after(lines: list[str], i: int, start: int) -> tuple[str, bool] | None:
-    line = lines[i]
-    value = line[start:]
-    if not value.strip():
+def _name_value(lines: list[str], i: int, start: int, *, next_line: bool = True) -> tuple[str, float] | None:
+    """The name printed after a label ending at ``start`` of line ``i`` (or alone on the next line)."""
+    value = lines[i][start:]
+    if not re.sub(r"[\W_]", "", value) and next_line:
         nxt = nonempty(lines, i + 1)[:1]
-        if not nxt:
+        if not nxt or nxt[0] - i > 2:
             return None
         value = lines[nxt[0]]
+        if _NAME_LABEL_RE.search(fold(value)) or _ID_LINE_RE.search(fold(value)):
+            return None  # the next line is another label: this one was left blank
     m = _NAME_END_RE.search(fold(value))
     if m:
         value = value[: m.start()]
-    return _person_name(value)
+    found = _person_name(value)
+    if found is None:
+        return None
+    name, repaired = found
+    conf = 0.85
+    if not has_marks(name):
+        conf -= 0.1  # no marks at all: OCR probably lost them
+    if repaired:
+        conf -= 0.1
+    elif restore_family_name(name.split()[0]) is None:
+        conf -= 0.1  # not a family name we know: may still be one (minorities), or a misread
+    return name, round(conf, 3)
 
 
+def _split_two(value: str) -> tuple[str, str] | None:
+    """Two names on one row of a two-column table ("LÊ THỊ MAI TRẦN VĂN NAM"): cut where the second
+    family name starts; of several possible cuts, the one followed by a usual middle name."""
+    m = _NAME_END_RE.search(fold(value))
+    tokens = (value[: m.start()] if m else value).split()
+    cuts = []
+    for k in range(2, len(tokens) - 1):
+        left, right = " ".join(tokens[:k]), " ".join(tokens[k:])
+        if not (2 <= k <= 5 and 2 <= len(tokens) - k <= 5):
+            continue
+        if restore_family_name(tokens[k]) is None or _person_name(left) is None or _person_name(right) is None:
+            continue
+        score = (fold(tokens[k + 1]) in _MIDDLE_NAMES) * 2 + (k == 3) + (len(tokens) - k == 3)
+        cuts.append((score, left, right))
+    if not cuts:
+        return None
+    cuts.sort(reverse=True)
+    if len(cuts) > 1 and cuts[0][0] == cuts[1][0]:
+        return None
+    return cuts[0][1], cuts[0][2]
+
+
+# --- the blocks of a form -------------------------------------------------------------------------------
+def _heading(line: str) -> tuple[str, str] | None:
+    """(kind, role as printed) when the line is a heading that opens a person block."""
+    stripped = line.strip()
+    if not stripped or len(stripped.split()) > 16:
+        return None
+    folded = fold(stripped)
+    num = _HEADING_NUMBER_RE.match(folded)
+    body = folded[num.end() :] if num else folded
+    body = body.strip()
+    for rx, kind in _HEADINGS:
+        if rx.search(body):
+            printed = stripped[len(folded) - len(folded.lstrip()) :][num.end() if num else 0 :].strip(" :.")
+            printed = re.sub(r"(?i)^th[oô]ng tin (c[uủ]a )?", "", printed).strip(" :.")
+            return kind, printed
+    return None
+
+
+_KIN_PRINTED = frozenset({"vợ", "chồng", "mẹ", "cha", "vợ (chồng)"})
+
+
+def _printed_kin(role: str, kind: str) -> bool:
+    """A bare kin qualifier ("tên mẹ", "tên vợ") is one only as printed, marks and all: folded, "vo" is
+    also the family name Võ and "me" the given name Mê."""
+    if kind not in ("mother", "father", "wife", "husband") or re.match(r"(?i)(của|người)\s", role):
+        return True
+    return role.lower() in _KIN_PRINTED
+
+
+def _label_kind(q: str | None) -> str:
+    if not q:
+        return "subject"
+    for rx, kind in _QUALIFIER_KIND:
+        if rx.search(q):
+            return kind
+    return "subject"
+
+
+def _ids_in(text: str, today: date) -> list[Match]:
+    return find_personal_ids(_BOX_SEPARATORS_RE.sub(" ", text), today=today)
+
+
+def _blocks(lines: list[str], today: date) -> list[_Block]:
+    blocks: list[_Block] = []
+    header: tuple[str, str] | None = None  # a table's column heads: "Bên nữ | Bên nam"
+    pair: list[_Block] | None = None  # the two people of a two-column table, in its order
+    deferred: list[_Block] = []  # blocks whose name label was blank: their names come as a column later
+    column_block: _Block | None = None  # the last block named so
+    for i, line in enumerate(lines):
+        if line == "\f" or not line.strip():
+            continue
+        folded = fold(line)
+        head = _heading(line)
+        if head is not None:
+            kind, printed = head
+            blocks.append(_Block(kind, printed, i, heading=True))
+            continue
+        if re.search(r"\bben nu\b.*\bben nam\b|\bben nam\b.*\bben nu\b|\bchong\b.*\bvo\b|\bvo\b.*\bchong\b", folded) \
+                and not _NAME_LABEL_RE.search(folded) and (len(folded.split()) <= 5 or (
+                    "thong tin" in folded and len(folded.split()) <= 10) or re.search(r"\bben n[uaư]", folded)):
+            cols = re.findall(r"\b(ben nu|ben nam|chong|vo)\b", folded)
+            kinds = ["wife" if c in ("ben nu", "vo") else "husband" for c in cols]
+            if len(kinds) == 2 and kinds[0] != kinds[1]:
+                header = (kinds[0], kinds[1])
+            continue
+        events: list[tuple[int, int, str, str, str]] = []  # (start, end, kind, role printed, type)
+        for m in _NAME_LABEL_RE.finditer(folded):
+            if m.group("label") is None:  # "Full name:"
+                events.append((m.start(), m.end(), "subject", "", "name"))
+                continue
+            q = m.group("q")
+            kind = _label_kind(q)
+            role = line[m.start("q") : m.end("q")].strip() if q else ""
+            end = m.end()
+            if q and not _printed_kin(role, kind):
+                # "Họ, chữ đệm, tên VÕ VĂN PHONG": the family name Võ, not the qualifier vợ
+                kind, role, end = "subject", "", m.start("q")
+            table_row = not (m.group("sep") or "").strip() or end != m.end()
+            events.append((m.start(), end, kind, role, "row" if table_row else "name"))
+        for rx, kind in _ROLE_LABELS:
+            for m in rx.finditer(folded):
+                if any(s <= m.start() < e for s, e, *_ in events):
+                    continue
+                role = line[m.start() : m.end()].strip(" :")
+                events.append((m.start(), m.end(), kind, role, "role"))
+        for m in _FILL_LABEL_RE.finditer(folded):
+            if not any(s <= m.start() < e for s, e, *_ in events):
+                events.append((m.start(), m.end(), "fill", line[m.start() : m.end()].strip(" :"), "fill"))
+        events.sort()
+        for start, end, kind, role, typ in events:
+            if kind == "alias":
+                continue
+            if typ == "row":
+                # "Họ, chữ đệm, tên  LÊ THỊ MAI  TRẦN VĂN NAM": a two-column table of two people
+                two = _split_two(line[end:]) if header else None
+                if two is not None and header is not None:
+                    made = []
+                    for (k, n) in zip(header, two, strict=True):
+                        found = _person_name(n)
+                        if found:
+                            made.append(_Block(k, "Bên nữ" if k == "wife" else "Bên nam", i, name=(found[0], 0.6)))
+                    blocks += made
+                    pair = made if len(made) == 2 else None
+                    continue
+                if not re.sub(r"[\W_]", "", line[end:]):
+                    # the table read column by column: the heads ("Thông tin người chồng", "… người vợ")
+                    # were headings, the names follow the label one per line
+                    filled = _fill_from_lines(blocks, lines, i)
+                    if filled:
+                        pair = filled if len(filled) == 2 else None
+                        continue
+                named = _name_value(lines, i, end, next_line=False)
+                if named is None:
+                    continue
+            else:
+                named = _name_value(lines, i, end)
+            open_heading = blocks[-1] if blocks and blocks[-1].heading and blocks[-1].name is None else None
+            if kind in ("subject", "fill") and open_heading is not None and i - open_heading.line <= 4:
+                open_heading.name = named
+                if named is None and open_heading not in deferred:
+                    deferred.append(open_heading)  # a table read column by column: its values come later
+                continue
+            if kind == "fill":
+                kind = "other"
+            if kind == "spouse" and blocks and blocks[-1].kind == "applicant" and blocks[-1].heading \
+                    and blocks[-1].name is None:
+                blocks[-1].name = named  # "Họ tên người yêu cầu:" / "1. Tên vợ: …": co-applicants
+                blocks[-1].role = role
+                continue
+            if kind == "spouse" and blocks and any(b.kind == "applicant" and b.role.lower().startswith("tên")
+                                                   for b in blocks):
+                kind = "applicant"  # the second co-applicant
+            elif kind == "spouse":
+                kind = "other"
+            # a role label with nothing after it ("I. Người ủy quyền:") heads the block the next
+            # unqualified "Họ và tên: …" names
+            opens = named is None and typ == "role" and folded[:end].rstrip().endswith(":")
+            blocks.append(_Block(kind, role or (lines[i][start:end].strip(" :") if typ == "name" else role), i,
+                                 name=named, heading=opens))
+        if not events and deferred is not None:
+            value = _alone(line, today)
+            if isinstance(value, tuple) and deferred:
+                column_block = deferred.pop(0)  # the next name of a table read column by column
+                column_block.name = (value[0], 0.7)
+                continue
+            if isinstance(value, Match) and column_block is not None and column_block.ident is None:
+                column_block.ident, column_block.ident_line = value, i
+                continue
+        # identifiers on this line belong to the block it is part of
+        idm = _ID_LINE_RE.search(folded)
+        if idm is None:
+            continue
+        tail = line[idm.start() :]
+        if _OTHERS_ID_RE.match(fold(line[idm.end() :])):
+            owner_kind = re.match(r"^\W*(?:cua|of)\s+(\w+)", fold(line[idm.end() :]))
+            target_kind = {"me": "mother", "cha": "father", "vo": "wife", "chong": "husband"}.get(
+                owner_kind.group(1) if owner_kind else "", "other")
+            target = next((b for b in reversed(blocks) if b.kind == target_kind), None)
+            ids = _ids_in(tail, today)
+            if target is not None and target.ident is None and len(ids) == 1:
+                target.ident, target.ident_line = ids[0], i
+            continue
+        ids = _ids_in(tail, today)
+        if not ids and not re.search(r"\d{4}", tail):
+            nxt = nonempty(lines, i + 1)[:1]
+            if nxt and nxt[0] - i <= 2 and not _NAME_LABEL_RE.search(fold(lines[nxt[0]])):
+                ids = _ids_in(lines[nxt[0]], today)
+        if pair is not None and blocks[-2:] == pair and all(b.ident is None for b in pair):
+            # a pair's row of numbers (two, in the pair's order, on this line or the next ones); one
+            # number alone cannot be told to be either's
+            ids = _ids_in(tail, today)
+            for k in nonempty(lines, i + 1)[:2]:
+                if len(ids) >= 2 or _NAME_LABEL_RE.search(fold(lines[k])):
+                    break
+                ids += _ids_in(lines[k], today)
+            if len(ids) == 2:
+                for b, m in zip(pair, ids, strict=True):
+                    b.ident, b.ident_line = m, i
+            continue
+        if len(ids) != 1 or len(re.findall(r"\d[\d .|]{7,}\d", tail)) > 1:
+            continue  # two numbers in one row (a table of two people, one maybe garbled): not one person's
+        if not blocks:
+            continue
+        owner = blocks[-1]
+        if owner.ident is None and i - owner.line <= 14:
+            owner.ident, owner.ident_line = ids[0], i
+    return _merged(blocks)
+
+
+def _alone(line: str, today: date) -> tuple[str, bool] | Match | None:
+    """A line holding nothing but a personal name, or nothing but one identifier (a table's column)."""
+    stripped = line.strip(" .:;|-_")
+    if not stripped:
+        return None
+    ids = _ids_in(stripped, today)
+    if len(ids) == 1 and not re.sub(r"[\d\s.|]", "", stripped):
+        return ids[0]
+    if len(stripped.split()) <= 6 and not re.search(r"[\d:,;()]", stripped):
+        return _person_name(stripped)
+    return None
+
+
+def _fill_from_lines(blocks: list[_Block], lines: list[str], i: int) -> list[_Block]:
+    """Name the open (unnamed) heading blocks from the lines after a bare label, one name per line."""
+    open_blocks: list[_Block] = []
+    for b in reversed(blocks[-2:]):
+        if not (b.heading and b.name is None and i - b.line <= 6):
+            break
+        open_blocks.insert(0, b)
+    if not open_blocks:
+        return []
+    rows = nonempty(lines, i + 1)[: len(open_blocks)]
+    names = []
+    for k in rows:
+        m = _NAME_END_RE.search(fold(lines[k]))
+        found = _person_name(lines[k][: m.start()] if m else lines[k])
+        if found is None:
+            return []
+        names.append(found[0])
+    if len(names) != len(open_blocks):
+        return []
+    for b, n in zip(open_blocks, names, strict=True):
+        b.name = (n, 0.7)
+    return open_blocks
+
+
+def _merged(blocks: list[_Block]) -> list[_Block]:
+    """One person named twice (the applicant who is also the subject, a slip's owner who submitted it)
+    is one block, with the identifier of either."""
+    out: list[_Block] = []
+    for b in blocks:
+        same = next((o for o in out if b.name and o.name and fold(o.name[0]) == fold(b.name[0])), None)
+        if same is not None:
+            if same.ident is None and b.ident is not None:
+                same.ident, same.ident_line = b.ident, b.ident_line
+            same.members.append(b.kind)
+            continue
+        out.append(b)
+    return out
+
+
+# --- the citizen ----------------------------------------------------------------------------------------
+def _title_words(titles: list[TitleHit], doc_type: str, lines: list[str]) -> str:
+    own = [t for t in titles if t.doc_type == doc_type]
+    if own:
+        return fold(own[0].line)
+    return fold(" ".join(lines[i] for i in nonempty(lines)[:12] if is_upper_line(lines[i])))
+
+
+def _citizen_kinds(doc_type: str, title: str) -> list[str]:
+    """The kinds of block that may be the citizen, in order of preference (empty: no citizen)."""
+    marriage = bool(re.search(r"\bket hon\b", title)) and "tinh trang hon nhan" not in title
+    if doc_type == "gcn_ket_hon" or doc_type == "hop_dong" or (doc_type in ("to_khai", "trich_luc_ho_tich")
+                                                                 and marriage):
+        return []
+    if doc_type in ("to_khai", "trich_luc_ho_tich") and re.search(r"\bkhai tu\b", title):
+        return ["deceased", "subject"]
+    if doc_type == "giay_bao_tu":
+        return ["deceased", "subject"]
+    if doc_type == "giay_chung_sinh":
+        return ["mother"]
+    if doc_type == "giay_uy_quyen":
+        return ["principal"]
+    if doc_type == "don":
+        return ["applicant", "subject"]
+    if doc_type == "phieu_mot_cua":
+        return ["owner", "applicant", "submitter", "receiver", "subject"]
+    if doc_type == "bien_lai":
+        return ["payer", "submitter", "subject"]
+    if doc_type in ("to_khai", "xac_nhan_tthn"):
+        return ["subject", "applicant"]
+    return ["subject"]
+
+
+def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: date
+                ) -> tuple[dict[str, Field], list[Party]]:
+    """The citizen's ``ho_ten`` and ``so_dinh_danh`` and the document's other people."""
+    blocks = [b for b in _blocks(lines, today) if b.name is not None or b.ident is not None]
+    title = _title_words(titles, doc_type, lines)
+    citizen: _Block | None = None
+    for kind in _citizen_kinds(doc_type, title):
+        found = [b for b in blocks if b.name is not None and (b.kind == kind or kind in b.members)]
+        if found:
+            citizen = found[0]
+            break
+    out: dict[str, Field] = {}
+    if citizen is not None and citizen.name is not None:
+        out["ho_ten"] = Field(citizen.name[0], citizen.name[1])
+        if citizen.ident is not None:
+            out["so_dinh_danh"] = Field(citizen.ident.value, conf_of(0.9, citizen.ident.repaired))
+    if doc_type == "can_cuoc" and "so_dinh_danh" not in out:
+        # the card's machine-readable zone repeats the number under a check digit; its number may be
+        # printed above the name ("Số / No.: …" then "Họ và tên / Full name:")
+        text = "\n".join(lines)
+        mrz = find_mrz_personal_id(text, today=today)
+        ids = find_personal_ids(text, today=today)
+        if mrz is not None:
+            out["so_dinh_danh"] = Field(mrz.value, conf_of(0.85, mrz.repaired))
+        elif len({m.value for m in ids}) == 1:
+            out["so_dinh_danh"] = Field(ids[0].value, conf_of(0.75, ids[0].repaired))
+    parties = []
+    for b in blocks:
+        if b is citizen or b.name is None:
+            continue
+        ident = b.ident.value if b.ident is not None else None
+        conf = b.name[1] if b.ident is None else min(b.name[1], conf_of(0.9, b.ident.repaired))
+        parties.append(Party(_role_label(b), b.name[0], ident, round(conf, 3)))
+    return out, parties
+
+
+def _role_label(b: _Block) -> str:
+    role = clean_spacing(b.role).strip(" :.")
+    if role:
+        return role[:1].upper() + role[1:]
+    return {"subject": "Họ, chữ đệm, tên", "other": "Người có tên"}.get(b.kind, b.kind)
+
+
+# --- a citizen named in running text --------------------------------------------------------------------
 def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
     """"… đối với bà Trần Thị Thu, sinh ngày 01/02/1940, Số định danh cá nhân: 045172190356" and
     "Bà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, Số định danh cá nhân: …": a person named right before an
@@ -119,63 +617,3 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
         return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)),
                 "so_dinh_danh": Field(ids[0].value, conf_of(0.85, ids[0].repaired))}
     return {}
-
-
-def read_citizen(lines: list[str], doc_type: str, today: date) -> dict[str, Field]:
-    out: dict[str, Field] = {}
-    name_line = None
-    labels: list[tuple[re.Pattern[str], float]] = []
-    if doc_type in _SUBJECT_LABEL:
-        labels.append((_SUBJECT_LABEL[doc_type], 0.85))
-    labels += [(_NAME_LABEL_RE, 0.85), (_APPLICANT_LABEL_RE, 0.7)]
-    for label_rx, conf in labels:
-        for i, line in enumerate(lines):
-            folded = fold(line)
-            m = label_rx.search(folded)
-            if not m:
-                continue
-            if label_rx is _NAME_LABEL_RE and _OTHER_PERSON_RE.match(folded, m.start()):
-                continue
-            named = _name_after(lines, i, m.end())
-            if named:
-                name, repaired = named
-                if not has_marks(name):
-                    conf -= 0.1  # no marks at all: OCR probably lost them
-                out["ho_ten"] = Field(name, round(conf - (0.1 if repaired else 0.0), 3))
-                name_line = i
-                break
-        if name_line is not None:
-            break
-
-    def labelled_ids(lo: int, window: int | None) -> Field | None:
-        rows = nonempty(lines, lo)
-        for n, i in enumerate(rows[:window] if window else rows):
-            folded = fold(lines[i])
-            if n and _OTHER_PERSON_RE.search(folded):
-                return None  # the next person's block begins
-            m = _ID_LABEL_RE.search(folded)
-            if not m:
-                continue
-            tail = lines[i][m.end() :]
-            if re.match(r"\W*(cua|of)\s+(me|cha|vo|chong|nguoi)\b", fold(tail)):
-                continue  # "Số định danh cá nhân của mẹ": someone else's identifier
-            nxt = nonempty(lines, i + 1)[:1]
-            ids = find_personal_ids(tail, today=today) or (find_personal_ids(lines[nxt[0]], today=today) if nxt else [])
-            if len(ids) > 1 or len(re.findall(r"\d[\d.]{7,}\d", tail)) > 1:
-                return None  # one row of two people's numbers (a marriage form's table), one maybe garbled
-            if ids:
-                return Field(ids[0].value, conf_of(0.9, ids[0].repaired))
-        return None
-
-    found: Field | None = labelled_ids(name_line, 8) if name_line is not None else labelled_ids(0, None)
-    if found is None and doc_type == "can_cuoc":
-        # the card's machine-readable zone repeats the number under a check digit
-        mrz = find_mrz_personal_id("\n".join(lines), today=today)
-        ids = find_personal_ids("\n".join(lines), today=today)
-        if mrz is not None:
-            found = Field(mrz.value, conf_of(0.85, mrz.repaired))
-        elif len(ids) == 1:
-            found = Field(ids[0].value, conf_of(0.75, ids[0].repaired))
-    if found is not None:
-        out["so_dinh_danh"] = found
-    return out

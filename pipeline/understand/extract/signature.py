@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from pipeline.understand.extract.base import (
@@ -26,6 +27,7 @@ from pipeline.vn.lexicon import (
     Lexicon,
     restore_family_name,
     restore_known,
+    same_spelling,
 )
 from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import clean_spacing, fold, is_upper_line, sentence_case
@@ -36,12 +38,17 @@ from schemas.tasks import PageResult
 NO_SIGNER = frozenset({"can_cuoc"})
 _POSITION_RE = re.compile(
     r"^(kt|tm|tl|tuq|q|ktl)\s*\.|\b(chu tich|giam doc|truong|pho|chanh|bi thu|thu truong|cong chuc|"
-    r"can bo|nguoi (yeu cau|lam don|khai|ky|dai dien|nop tien|thu tien|duoc uy quyen|uy quyen|tiep nhan|lap)|"
+    r"can bo|nguoi (yeu cau|lam don|khai|ky|dai dien|nop tien|thu tien|duoc uy quyen|uy quyen|tiep nhan|lap|"
+    r"tu choi|tra ket qua|nhan ket qua|huong dan|de nghi|khoi kien|ke khai|thong bao)|"
     r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|ben (uy quyen|duoc uy quyen))\b"
 )
 
 # A citizen's own signature caption, printed in any case ("Người yêu cầu", "NGƯỜI LÀM ĐƠN").
-_CITIZEN_ROLE_RE = re.compile(r"^(nguoi (yeu cau|lam don|khai|de nghi|viet don|cam ket|nop don))$")
+_CITIZEN_ROLE_RE = re.compile(
+    r"^(nguoi (yeu cau|lam don|khai|ke khai|de nghi|viet don|cam ket|nop don|khoi kien|thong bao|"
+    r"(duoc )?uy quyen|thu tien|nop tien|tiep nhan( ho so)?|nop ho so|tra ket qua|nhan ket qua|tu choi|"
+    r"huong dan))$"
+)
 
 # "NGƯỜI KÝ GIẤY KHAI SINH": a caption over the signer's position, not the position itself.
 _CAPTION_RE = re.compile(r"^(nguoi\s+)?ky\s+(giay|trich luc|ban sao|van ban)\b")
@@ -85,6 +92,8 @@ def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, boo
             return seg, False, True, False  # printed (or read) without any marks: leave it as the page has it
         if not is_upper_line(seg):
             canon = sentence_case(canon)  # a citizen's caption printed "Người yêu cầu" stays so
+        if all(same_spelling(a, b) for a, b in zip(seg.split(), canon.split(), strict=False)):
+            return seg, False, True, False  # "BÊN UỶ QUYỀN": the old tone placement, as printed
         return canon, canon != seg, True, False
     close = difflib.get_close_matches(key, list(vocab), n=1, cutoff=0.86)
     if close:
@@ -117,6 +126,7 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
     vocab = _position_vocabulary(lexicon.positions)
     parts: list[tuple[str, bool]] = []
     merged = False
+    knowns: list[bool] = []
     for seg in segments:
         text, repaired, known, cut = _canonical_position(clean_spacing(seg), vocab)
         merged = merged or cut
@@ -129,9 +139,21 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
                     is_syllable(w) or (w.isupper() and len(w) <= 5) for w in words):
                 continue  # seal rim or signature read as letters ("NV SG")
         parts.append((text, repaired))
-    # "NGƯỜI KÝ GIẤY KHAI SINH" heads the block of a civil-status paper; the position follows it.
+        knowns.append(known)
+    # "NGƯỜI KÝ GIẤY KHAI SINH" heads the block of a civil-status paper; the position follows it (a
+    # caption wrapped, "NGƯỜI KÝ GIẤY CHỨNG NHẬN" / "KẾT HÔN", loses its second line with it).
     if len(parts) > 1:
-        parts = [p for p in parts if not _CAPTION_RE.match(fold(p[0]))] or parts
+        kept: list[tuple[str, bool]] = []
+        after_caption = False
+        for part, known in zip(parts, knowns, strict=True):
+            if _CAPTION_RE.match(fold(part[0])):
+                after_caption = True
+                continue
+            if after_caption and not known:
+                continue
+            after_caption = False
+            kept.append(part)
+        parts = kept or parts
     if not parts:
         return None
     penalty = 0.0
@@ -216,7 +238,8 @@ def _signer_name(line: str, *, column: bool, merged: bool = False) -> tuple[str,
 
 
 def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
-               spans: list[tuple[int, int]] | None = None, start: int | None = None) -> dict[str, Field]:
+               spans: list[tuple[int, int]] | None = None, start: int | None = None,
+               rows: list[tuple[int, int]] | None = None) -> dict[str, Field]:
     """Position and name of the signer from the lines of the last page: whole lines of the right
     column when ``column``, else the flat text whose rows may merge both columns. ``spans``: where
     each line lies across the page, when read from word boxes; ``start``: the first line where the
@@ -263,6 +286,8 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
         seg, whole = segment(k)
         if not seg or not (is_position(seg) or (whole and is_upper_line(seg))):
             break
+        if block and rows is not None and _far_above(rows[zone[k]], rows[zone[k + 1]]):
+            break  # a title or heading far above the block ("GIẤY ỦY QUYỀN" over "BÊN ỦY QUYỀN")
         block.insert(0, seg)
         k -= 1
     block_start = k + 1
@@ -298,6 +323,12 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     return out
 
 
+def _far_above(upper: tuple[int, int], lower: tuple[int, int]) -> bool:
+    """Whether a line lies further above the next than the lines of one signature block do."""
+    height = max(lower[1] - lower[0], upper[1] - upper[0], 1)
+    return lower[0] - upper[1] > 2.5 * height
+
+
 def _centred_under(name: tuple[int, int], block: list[tuple[int, int]]) -> bool:
     """Whether a name line is centred on the same axis as the position lines above it, as Decree 30
     sets a signature block; a quarter of the name's width is allowed for skew and uneven words."""
@@ -313,10 +344,19 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
     column when OCR boxes exist, else from the flat text. With boxes, what they do not show is left
     out: the flat text mixes the columns, and then the left signature of a two-signature form
     ("ĐẠI DIỆN BÊN B") would pass for the one that issues the paper."""
-    last = next((p for p in reversed(pages or []) if p.words and p.width_px), None)
+    # A blank back side read as specks (stamp bleed-through, OCR confidence in the teens) is no last page.
+    readable = [p for p in (pages or []) if p.words and p.width_px and (
+        p.mean_confidence is None or p.mean_confidence >= 40 or len(p.words) >= 200)]
+    last = readable[-1] if readable else None
     if last is None:
         return _signature(lines, lexicon, column=False)
     cells = layout_cells(last)
+    earlier = [p for p in readable if p is not last]
+    if len(cells) < 6 and earlier and earlier[-1].page_no < last.page_no:
+        # the block's last lines spilled over onto a page of their own: read it with the page before
+        prev = earlier[-1]
+        shift = prev.height_px or max((c.bottom for c in layout_cells(prev)), default=0)
+        cells = [*layout_cells(prev), *(replace(c, top=c.top + shift, bottom=c.bottom + shift) for c in cells)]
     # Cells of three letters or fewer between the lines of the block are the seal's rim, not text.
     right = [c for c in column_of(cells, last.width_px or 0, "right") if sum(ch.isalpha() for ch in c.text) > 3]
     # The block starts level with "Nơi nhận" in the left column; without it, in the lower 60 % of
@@ -324,8 +364,17 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
     noi_nhan = [c for c in column_of(cells, last.width_px or 0, "left") if re.match(r"^\W*noi nhan\b", fold(c.text))]
     if noi_nhan:
         start = next((k for k, c in enumerate(right) if c.bottom >= noi_nhan[-1].top), len(right))
+    elif len(cells) < 12:
+        start = 0  # a last page holding little more than the signature: no preamble to keep out
     else:
         start = int(len(right) * 0.4)
     boxed = _signature([c.text for c in right], lexicon, column=True, spans=[(c.x0, c.x1) for c in right],
-                       start=start)
+                       start=start, rows=[(c.top, c.bottom) for c in right])
+    if "nguoi_ky" not in boxed and noi_nhan:
+        # the position lost under the red seal: the one personal name in the right column level with
+        # "Nơi nhận" is the signer's (a block of two names would be two signatures: none is taken)
+        names = [found for c in right[start:] if not _is_position_line(c.text)
+                 and (found := _signer_name(c.text, column=True)) is not None]
+        if len(names) == 1:
+            boxed["nguoi_ky"] = Field(names[0][0], round(names[0][1] - 0.1, 3))
     return boxed

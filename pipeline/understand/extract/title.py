@@ -10,6 +10,7 @@ from pipeline.vn.dates import find_dates
 from pipeline.vn.lexicon import (
     ONE_STOP_TITLES,
     restore_known,
+    same_spelling,
 )
 from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import fold, is_upper_line, sentence_case, split_motto
@@ -85,6 +86,8 @@ def type_name(doc_type: str, titles: list[TitleHit], has_cong_van_cues: bool, li
         printed = sentence_case(own[0].printed)
         canonical = TYPE_NAMES.get(doc_type)
         if canonical and fold(printed) == fold(canonical) and printed != canonical:
+            if all(same_spelling(a, b) for a, b in zip(printed.split(), canonical.split(), strict=False)):
+                return Field(printed, 0.9)  # "Giấy uỷ quyền": the old tone placement, as printed
             return Field(canonical, 0.8)  # marks lost by OCR, restored from the class name
         if fold(printed) == printed.lower():
             return Field(printed, 0.6)  # printed without any mark: probably lost by OCR
