@@ -68,6 +68,8 @@ def find_dates(text: str, *, today: date | None = None) -> list[DateMatch]:
         for m in rx.finditer(folded):
             if any(m.start() in r for r in taken):
                 continue
+            if not any(ch.isdigit() for ch in m["d"]):
+                continue  # "ngày | tháng 12": a handwritten day read as a stroke, not a repaired digit
             built = _build(m["d"], m["m"], m["y"], today)
             if built is None:
                 continue

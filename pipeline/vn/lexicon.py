@@ -53,6 +53,22 @@ UNIT_PHRASES: tuple[str, ...] = (
     "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", "TRƯỜNG", "TIỂU HỌC", "TRUNG HỌC CƠ SỞ", "MẦM NON",
 )
 
+# Two-word phrases of abstracts ("trích yếu") whose marks tesseract often gets wrong (ô for ổ/ố, ê for
+# ế, ỗ for ổ): folded, each says only itself in administrative writing, so a pair read with other
+# marks ("bô sung", "công bô", "kê hoạch") is put back. Pairs that fold like another real phrase are
+# left out on purpose.
+ADMIN_BIGRAMS: tuple[str, ...] = (
+    "bổ sung", "công bố", "một số", "phổ thông", "kế hoạch", "đổi tên", "buổi làm", "dột nát", "số điều",
+    "tổ chức", "hồ sơ", "thủ tục", "quy định", "địa bàn", "tổng thể", "phát triển", "tăng cường", "triển khai",
+    "thực hiện", "sửa đổi", "nội dung", "nhiệm vụ", "kết quả", "báo cáo", "đề nghị", "ủy ban", "nhân dân",
+    "hội đồng", "chủ tịch", "giải quyết", "hướng dẫn", "rà soát", "tổ dân phố", "cải cách", "hành chính",
+    "đầu tư", "xây dựng", "quản lý", "phòng, chống", "thiên tai", "mùa mưa", "dự toán", "ngân sách",
+    "điều chỉnh", "đơn vị", "cổ phần", "trọng tâm", "dịch vụ", "viễn thông", "công ích", "tốt nghiệp",
+    "miễn nhiệm", "bãi bỏ", "nghị quyết", "quyết định", "chỉ thị", "thông báo", "tờ trình", "phê duyệt",
+    "tình hình", "kinh tế", "xã hội", "đồng bào", "dân tộc", "thiểu số", "miền núi", "giảm nghèo", "bền vững",
+    "chương trình", "mục tiêu", "quốc gia", "hóa đơn", "điện tử", "nộp thuế", "tiết kiệm", "an toàn",
+)
+
 # Titles a signer holds, without the KT./TM./TL./TUQ./Q. that may precede them (Decree 30, art. 13).
 POSITION_TITLES: tuple[str, ...] = (
     "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG",

@@ -44,7 +44,9 @@ from pipeline.vn.lexicon import (
     EMPTY,
     Lexicon,
     restore_known,
+    restore_phrases,
 )
+from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import fold, normalize
 from schemas.tasks import PageResult
 
@@ -120,20 +122,27 @@ def extract_document(
         out.update(doc_number(header, doc_type, titles, first))
         if doc_type == "gcn_qsdd" and (serial := land_serial(lines, titles)) is not None:
             out["so"] = serial
-        issued = issue_date(lines[:first_page_end] if doc_type not in PERSONAL else lines, header_idx, today)
+        # the header proper ends at the title: a date below it is the body's (a citation's, a law's)
+        above_title = [i for i in header_idx if not titles or i < titles[0].line_no]
+        # a form's place-date line is at its end, on any page; a Decree 30 paper's is in its header
+        dated = lines[:first_page_end] if doc_type not in PERSONAL else lines
+        issued = issue_date(dated, above_title, today)
         if issued is not None:
             out["ngay_ban_hanh"] = issued[0]
-        where = issued[1] if issued is not None and issued[1] is not None else place_without_date(
-            lines[:first_page_end])
+        where = issued[1] if issued is not None and issued[1] is not None else place_without_date(dated)
         if where is not None:
             place = restore_known(where.value, lexicon.places) if lexicon.places else None
+            if place is None and not all(is_syllable(w) for w in where.value.split()):
+                # "Quủng Xương": OCR garbled the place; the document spells it elsewhere ("xã Quảng Xương")
+                restored, changed = restore_phrases(where.value, context_places(norm, lexicon))
+                place = restored if changed else None
             out["dia_danh"] = Field(place, 0.8) if place and place != where.value else where
         if doc_type not in NO_BODY:
             left, from_boxes = header_lines(lines[:first_page_end], first)
             body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes)
             if body is not None:
                 out["co_quan_ban_hanh"] = body
-    abstract = read_abstract(lines, doc_type, titles, header_idx, today)
+    abstract = read_abstract(lines, doc_type, titles, header_idx, today, first)
     if abstract is not None:
         out["trich_yeu"] = abstract
     if doc_type not in NO_SIGNER:

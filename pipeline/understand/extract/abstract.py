@@ -7,9 +7,13 @@ import re
 from datetime import date
 
 from pipeline.understand.classify import TitleHit
-from pipeline.understand.extract.base import SO_LABEL_RE, VV_RE, Field, nonempty, strip_junk
+from pipeline.understand.extract.base import SO_LABEL_RE, VV_RE, Field, has_marks, nonempty, strip_junk
 from pipeline.understand.extract.header import place_and_date
+from pipeline.understand.extract.layout import layout_cells
+from pipeline.vn.lexicon import ADMIN_BIGRAMS, restore_phrases
+from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import clean_spacing, fold, is_upper_line
+from schemas.tasks import PageResult
 
 # Classes whose Decree 30 layout puts a trích yếu directly under the title, with or without
 # "Về việc"; elsewhere only an explicit "Về việc"/"V/v" line is taken.
@@ -42,44 +46,119 @@ def _clean_abstract(text: str, today: date) -> str:
         if cut.endswith(place):
             text = cut[: -len(place)]
     text = strip_junk(clean_spacing(text))
+    text = re.sub(r"\b([A-ZĐ]{1,5})-\s+([A-ZĐ]{2,})\b", r"\1-\2", text)  # "NQ- HĐND": OCR's space in a symbol
+    if has_marks(text):  # printed (or read) without any marks: leave it so
+        text, _ = restore_phrases(text, ADMIN_BIGRAMS)
     return text.rstrip(" ;,-_:")
 
 
-def _collect_abstract(lines: list[str], start: int, first_text: str, today: date) -> str:
+def _collect_abstract(lines: list[str], start: int, first_text: str, today: date,
+                      centred: _Centred | None = None) -> str:
     parts = [first_text]
     last = start
-    for j in nonempty(lines, start + 1)[:3]:
+    axis = centred.axis_of(first_text) if centred is not None else None
+    for j in nonempty(lines, start + 1)[:5]:
         line = strip_junk(lines[j].strip())  # ": chính": a margin speck before the wrapped end
-        if j - last > 2 or _is_stop_line(line) or re.match(r"^\W*noi nhan\b", fold(line)):
+        if j - last > 2 or _is_stop_line(line) or re.match(r"^\W*noi nhan\b", fold(line)) or _LEADER_RE.search(line):
             break
-        # A wrapped abstract goes on mid-sentence (lower case, a digit, or after a comma); a capital
-        # after a finished line starts the body ("Ủy ban nhân dân xã … thông báo …").
-        if not (line[0].islower() or line[0].isdigit() or parts[-1].endswith((",", "-", "và"))):
+        # A wrapped abstract goes on mid-sentence (lower case, a digit, a bracket, or after a comma); a
+        # capital after a finished line starts the body ("Ủy ban nhân dân xã … thông báo …") unless the
+        # line sits centred on the abstract's axis, as Decree 30 sets the title block, and narrower than
+        # the body's full lines ("Ủy ban nhân dân tỉnh Quảng Ngãi nhiệm kỳ 2021 - 2026").
+        goes_on = line[0].islower() or line[0].isdigit() or line[0] == "(" or parts[-1].endswith((",", "-", "và"))
+        if not goes_on and not (centred is not None and axis is not None and centred.on_axis(line, axis)):
+            break
+        if parts[-1].rstrip().endswith((".", ";", ":")) and not line[0].islower():
             break
         parts.append(line)
         last = j
     return _clean_abstract(" ".join(parts), today)
 
 
+_LEADER_RE = re.compile(r"…{2,}|\.{4,}|_{4,}")  # a form's blank: "Tháng hưởng trợ cấp thứ: ……"
+_VE_VIEC_RE = re.compile(r"^\W*v[eềệểễế]\s+vi[eệê]c\b", re.IGNORECASE)
+
+
+class _Centred:
+    """Where the first page's lines lie, from the OCR word boxes: a wrapped title-block line is
+    centred on the axis of the line above it and narrower than the body's full lines."""
+
+    def __init__(self, page: PageResult):
+        self.width = page.width_px or 1
+        self.cells = layout_cells(page)
+        # the body's full lines: the usual width of the widest cells (stamps and rules aside)
+        widths = sorted(c.x1 - c.x0 for c in self.cells)
+        self.text_width = max(widths[int(len(widths) * 0.9)] if widths else self.width, 1)
+
+    def _cell(self, line: str) -> tuple[int, int] | None:
+        key = fold(clean_spacing(line))
+        best: tuple[int, int] | None = None
+        for c in self.cells:
+            ck = fold(clean_spacing(c.text))
+            if ck == key:
+                return c.x0, c.x1
+            # a merged row's line holds the cell, or the cell the line: most of it either way
+            most = min(len(ck), len(key)) >= 0.7 * max(len(ck), len(key))
+            if ck and most and (key.startswith(ck) or ck.startswith(key)):
+                best = (c.x0, c.x1)
+        return best
+
+    def axis_of(self, line: str) -> float | None:
+        cell = self._cell(line)
+        return (cell[0] + cell[1]) / 2 if cell else None
+
+    def on_axis(self, line: str, axis: float) -> bool:
+        cell = self._cell(line)
+        if cell is None:
+            return False
+        x0, x1 = cell
+        return abs((x0 + x1) / 2 - axis) <= 0.035 * self.width and x1 - x0 <= 0.85 * self.text_width
+
+
+def _syllabic(line: str) -> bool:
+    """Whether a line is made of words (not a stamp's or a rule's specks: "k4 Lá ˆ, - ˆ Ẩ °")."""
+    line = re.sub(r"^\W*v\s*[/l|1]\s*v\b\.?", "", line, flags=re.IGNORECASE)
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if not (w.isupper() and len(w) <= 6)]  # III, TTHC
+    return len(words) >= 2 and sum(is_syllable(w) for w in words) >= 0.75 * len(words)
+
+
+def _ve_viec(text: str) -> str:
+    """"về việc"/"Vệ việc" (OCR) at the start of an abstract is "Về việc"."""
+    m = _VE_VIEC_RE.match(text)
+    if m and not text.startswith("Về việc") and has_marks(text[m.end() :]):
+        return text[: m.start()] + "Về việc" + text[m.end() :]
+    return text
+
+
 def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], header_idx: list[int],
-              today: date) -> Field | None:
+                  today: date, first: PageResult | None = None) -> Field | None:
+    centred = _Centred(first) if first is not None and first.words and first.width_px else None
     own = [t for t in titles if t.doc_type == doc_type]
     if own:
         title = own[0]
-        for n, i in enumerate(nonempty(lines, title.line_no + 1)[:2]):
+        n = 0
+        for i in nonempty(lines, title.line_no + 1)[:4]:
             line = strip_junk(lines[i].strip())
             if not line:
                 continue
+            cut = re.search(r"\|\s*(?=v[eề]\s+vi[eệ]c\b)", line, re.IGNORECASE)
+            if cut:
+                line = line[cut.end() :]  # "TÌM-CÔNG BẢO & TÍN HỌC … | Về việc …": a stamp beside it
+            if not _syllabic(line) and not VV_RE.match(fold(line)):
+                continue  # a rule or a stamp read as specks: the abstract is below it
             m = VV_RE.match(fold(line))
             if m and fold(line).lstrip().startswith("ve viec"):
                 clean = line.lstrip().startswith("Về việc")
-                return Field(_collect_abstract(lines, i, line, today), 0.9 if clean else 0.75)
+                value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
+                return Field(value, 0.9 if clean else 0.75) if _syllabic(value) else None
             if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
-                    and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line))):
-                return Field(_collect_abstract(lines, i, line, today), 0.7)
+                    and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
+                value = _collect_abstract(lines, i, line, today, centred)
+                return Field(value, 0.7) if _syllabic(value) else None
             if not is_upper_line(line):
                 break  # the line after the title is not an abstract; do not look further down
-    # Công văn: "V/v …" under the number, in the left column.
+            n += 1
+    # Công văn: "V/v …" under the number, in the left column (or "Về việc …" printed in full).
     for i in header_idx:
         line = lines[i].strip()
         m = VV_RE.match(fold(line))
@@ -87,6 +166,10 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
             rest = line[m.end() :].strip()
             if not rest:
                 continue
-            clean = bool(re.match(r"^\W*V/v\b", line))
-            return Field(_collect_abstract(lines, i, f"V/v {rest}", today), 0.9 if clean else 0.75)
+            clean = bool(re.match(r"^\W*(V/v|Về việc)\b", line))
+            prefix = "Về việc" if fold(line).lstrip().startswith("ve viec") else "V/v"
+            value = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred)
+            if _LEADER_RE.search(value) or not _syllabic(value):
+                return None  # a blank template's "V/v …(1)…" or a handwritten scrawl
+            return Field(value, 0.9 if clean else 0.75)
     return None

@@ -48,7 +48,8 @@ _ADMIN_WORD_RE = re.compile(r"\b(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen
 # Dates a form prints under a label instead of a place-date line: the registration date of a civil
 # status paper, the issue date of an identity card.
 _DATE_LABEL_RE = re.compile(
-    r"\bngay,?\s*thang,?\s*nam\s*(dang ky|cap)\b|\bdate of issue\b|\bngay (cap|dang ky)\s*:"
+    # ("Ngày cấp: …" alone is the issue date of someone's identity card quoted in a form: not this paper's)
+    r"\bngay[,.]?\s*thang[,.]?\s*nam\s*(dang ky|cap)\b|\bdate of issue\b|\bngay dang ky\s*:"
 )
 
 
@@ -137,12 +138,12 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
                 or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded)):
             break  # the number's line, its symbol cut off it ("/CT-UBND"), or the paper's title
         if not line or not is_upper_line(line) or MOTTO_PART_RE.search(folded):
-            if units and line and not is_upper_line(line):
-                break  # running text below the header
+            if units and line and not is_upper_line(line) and sum(ch.isalpha() for ch in line) > 4:
+                break  # running text below the header (a speck or a digit between its lines is not)
             continue
         if any(fold(line).startswith(fold(t.printed)) for t in titles):
             break  # the title
-        if len(line.split()) == 1 and len(line) <= 3 and fold(line) not in ("so", "ban", "bo"):
+        if len(line.split()) == 1 and len(line) <= 3 and not has_marks(line) and fold(line) not in ("ban", "bo"):
             continue  # "GEN": letters of a stamp or a seal, not a word of the name
         if units and _continues(units[-1], line):
             units[-1].append(line)
@@ -177,6 +178,9 @@ def place_and_date(lines: list[str], today: date) -> tuple[int, DateMatch, str] 
         line = lines[i]
         if re.search(r"\bnam\W*$", fold(line)) and n + 1 < len(rows) and re.match(r"^\W*\d{4}\b", lines[rows[n + 1]]):
             line = f"{line} {lines[rows[n + 1]].strip()}"  # "… năm" / "2022": the year wrapped or split off
+        elif (re.search(r"\bthang\W*\d{1,2}\W*$", fold(line)) and n + 1 < len(rows)
+              and re.match(r"^\W*nam\W*\d{4}\b", fold(lines[rows[n + 1]]))):
+            line = f"{line} {lines[rows[n + 1]].strip()}"  # "… tháng 09" / "năm 2025": wrapped in a narrow cell
         if re.match(r"^\W*can cu\b", fold(line)):
             continue  # citations: "Căn cứ Nghị định số 30/2020/NĐ-CP, ngày 05 tháng 3 năm 2020"
         for dm in find_dates(line, today=today):

@@ -320,6 +320,10 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
             name, conf = known, 0.8
         out["nguoi_ky"] = Field(name, conf)
         break
+    pos = out.get("chuc_vu_nguoi_ky")
+    if pos is not None and "nguoi_ky" not in out and _CITIZEN_ROLE_RE.match(fold(pos.value).strip()):
+        # "Người yêu cầu" over no name: the caption of a blank form, nobody's position
+        del out["chuc_vu_nguoi_ky"]
     return out
 
 
