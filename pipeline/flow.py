@@ -29,10 +29,10 @@ from pipeline.read.assemble import cut, searchable_pdf
 from pipeline.read.ocr import read_page
 from pipeline.read.pages import Format, plan
 from pipeline.understand.corrections import learned_lexicon
-from pipeline.understand.extract import extract
+from pipeline.understand.extract import extract_document
 from pipeline.understand.model import classify_document
 from pipeline.understand.split import Segment, apply_dossier, split_pages
-from schemas.document import DocumentRecord, DossierVia, OcrSummary, Part
+from schemas.document import DocumentRecord, DossierVia, OcrSummary, Part, Party
 from schemas.tasks import PageResult, PageSpec
 
 EXTENSIONS: dict[Format, str] = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png"}
@@ -177,7 +177,8 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
     with clock("extract"):
         # names reviewers corrected restore the same names when OCR damages them (understand/corrections.py)
         lexicon = learned_lexicon(settings.db_url)
-        fields = extract(text, cls.doc_type, page_count=len(pages), pages=pages, lexicon=lexicon)
+        read = extract_document(text, cls.doc_type, page_count=len(pages), pages=pages, lexicon=lexicon)
+    fields = read.fields
     metadata = {k: f.value for k, f in fields.items()}
     confidence = {k: round(f.confidence, 3) for k, f in fields.items()}
     via = _settle_dossier(source, piece.segment, metadata, confidence)
@@ -201,6 +202,8 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
         review=mismatch or cls.confidence < settings.review_threshold,
         metadata=metadata,
         metadata_confidence=confidence,
+        parties=[Party(role=p.role, ho_ten=p.ho_ten, so_dinh_danh=p.so_dinh_danh, confidence=p.confidence)
+                 for p in read.parties],
         text=text,
         ocr=OcrSummary(
             pages_ocr=len(ocr_pages),

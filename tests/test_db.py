@@ -10,7 +10,7 @@ from sqlalchemy import func, inspect, select
 from pipeline.keep import db
 from pipeline.keep.models import Base, Document, Dossier, Page
 from pipeline.keep.record import load_record, page_compliant, save_document
-from schemas.document import DocumentRecord, OcrSummary
+from schemas.document import DocumentRecord, OcrSummary, Party
 from schemas.tasks import PageResult
 
 
@@ -26,6 +26,7 @@ def a_record(sha: str = "ab" * 32) -> DocumentRecord:
         role="ket_qua",
         metadata={"so_ky_hieu": "123/QĐ-UBND", "ma_ho_so": "H50.12-251103-0142", "trich_yeu": "Về việc cấp phép"},
         metadata_confidence={"so_ky_hieu": 0.98, "ma_ho_so": 0.9, "trich_yeu": 0.8},
+        parties=[Party(role="Bên được ủy quyền", ho_ten="Lê Thị E", so_dinh_danh="044196001234", confidence=0.85)],
         text="QUYẾT ĐỊNH\fĐiều 2.",
         ocr=OcrSummary(pages_ocr=2, pages_text_layer=0, mean_confidence=91.5),
         outputs=["H50.12/2026/H50.12-251103-0142/x/original.pdf"],
@@ -66,7 +67,20 @@ def test_recording_is_idempotent_and_round_trips(db_url: str) -> None:
         assert s.scalar(select(func.count()).select_from(Page)) == 2
         assert s.get(Dossier, "H50.12-251103-0142") is not None
         back = load_record(s, rec.sha256)
-    assert back == rec
+    assert back == rec  # parties included (migration 0009_parties)
+
+
+def test_a_row_from_before_parties_reads_as_none(db_url: str) -> None:
+    db.migrate(db_url)
+    rec = a_record("cd" * 32)
+    with db.session_scope(db_url) as s:
+        save_document(s, rec, pages(), "x/")
+        doc = s.get(Document, rec.doc_id)
+        assert doc is not None
+        doc.parties = None  # as recorded before the column existed
+    with db.session_scope(db_url) as s:
+        back = load_record(s, rec.sha256)
+    assert back is not None and back.parties == []
 
 
 def test_scan_compliance_per_page() -> None:

@@ -90,8 +90,12 @@ def test_review_cli(settings: Settings, sample_set) -> None:  # type: ignore[no-
     ok = runner.invoke(app, ["review", "fix", doc_id, "--by", "an", "--doc-type", "to_khai",
                              "--set", "ho_ten=Nguyễn Thị Hoa"])
     assert ok.exit_code == 0, ok.output
+    with db.session_scope(settings.db_url) as s:
+        s.get(Document, doc_id).parties = [  # type: ignore[union-attr]
+            {"role": "Người mẹ", "ho_ten": "Trần Thị Lan", "so_dinh_danh": "044195005678", "confidence": 0.85}]
     shown = runner.invoke(app, ["review", "show", doc_id[:8]])
     assert "Nguyễn Thị Hoa" in shown.output and "corrected ho_ten" in shown.output
+    assert "party Người mẹ: Trần Thị Lan  044195005678  (0.85)" in shown.output
     assert runner.invoke(app, ["review", "fix", doc_id, "--by", "an", "--role", "ket_qua"]).exit_code == 0
     shown = runner.invoke(app, ["review", "show", doc_id[:8]])
     assert "role ket_qua" in shown.output and "corrected role: 'thanh_phan' -> 'ket_qua' by an" in shown.output

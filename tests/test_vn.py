@@ -349,3 +349,39 @@ def test_restore_known_only_repairs_damage() -> None:
     assert restore_known("Trần Thì Mai", ("Trần Thị Mai",)) is None
     # a closed list (official form titles): any near reading is that title
     assert restore_known("PHIẾU YÊU CẦU BỐ SUNG", ("PHIẾU YÊU CẦU BỔ SUNG",), closed=True) == "PHIẾU YÊU CẦU BỔ SUNG"
+
+
+def test_symbol_does_not_run_into_the_next_column_or_line() -> None:
+    # issue 13: "BC-UBND-Thanh" from a merged row "… - Thanh Thạch, ngày …" or the next line
+    for text in ("Số: 45/BC-UBND - Thanh Thạch, ngày 07 tháng 4 năm 2023",
+                 "Số: 45/BC-UBND-\nThanh Thạch, ngày 07 tháng 4 năm 2023",
+                 "Số: 45/BC-UBND\n-Thanh Thạch"):
+        found = find_doc_numbers(text)
+        assert found and found[0].ky_hieu == "BC-UBND", (text, found)
+    # OCR's spaced dashes inside a symbol, and "/" parts of corporate and older symbols, still read
+    assert parse_doc_number("Số : 1O3 / QD - UBND").ky_hieu == "QĐ-UBND"  # type: ignore[union-attr]
+    assert parse_doc_number("Số: 01/2023/NQ-ĐHĐCĐ/BBG").ky_hieu == "2023/NQ-ĐHĐCĐ/BBG"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "ky_hieu"),
+    [
+        ("Số: Øƒ /CT-UBND Quảng Ngãi, ngày 2# tháng 01 năm 2021", "CT-UBND"),  # handwritten number, garbled
+        ("Số: /TB-UBND Quảng Ngãi, ngày tháng 01 năm 2025", "TB-UBND"),  # left blank in the text layer
+        ("Số:⁄{6 /CT-UBND", "CT-UBND"),
+        ("Số: 0/{) /VP-KSTTHC", "VP-KSTTHC"),
+        ("Só:z/'KH-VP Hưng Yên", "KH-VP"),
+    ],
+)
+def test_symbol_without_a_readable_number(text: str, ky_hieu: str) -> None:
+    from pipeline.vn.codes import find_doc_symbol
+
+    found = find_doc_symbol(text)
+    assert found is not None and found.ky_hieu == ky_hieu and found.so == ""
+
+
+@pytest.mark.parametrize("text", ["Số: abc/QĐ", "Số: 12/QĐ-UBND", "Số: 145", "Điều 1. Số /x"])
+def test_symbol_only_when_there_is_one_and_no_number(text: str) -> None:
+    from pipeline.vn.codes import find_doc_symbol
+
+    assert find_doc_symbol(text) is None

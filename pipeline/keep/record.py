@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pipeline.keep.models import Document, Dossier, Page
-from schemas.document import DocumentRecord, OcrSummary, Part
+from schemas.document import DocumentRecord, OcrSummary, Part, Party
 from schemas.tasks import PageResult
 
 SCAN_MIN_DPI = 200.0
@@ -66,6 +66,7 @@ def save_document(
             source_sha256=record.part.source_sha256 if record.part else None,
             part=record.part.model_dump(mode="json", exclude={"source_sha256"}) if record.part else None,
             dossier_source=record.dossier_source,
+            parties=[p.model_dump(mode="json") for p in record.parties],
         )
     )
     for p, source in [*((p, p.source) for p in pages), *((p, "separator") for p in separators)]:
@@ -122,6 +123,7 @@ def record_of(doc: Document) -> DocumentRecord:
         review=doc.review,
         metadata=dict(doc.fields),
         metadata_confidence=dict(doc.field_confidence),
+        parties=[Party.model_validate(p) for p in doc.parties or []],
         text=doc.text,
         ocr=OcrSummary(
             pages_ocr=doc.pages_ocr, pages_text_layer=doc.pages_text_layer, mean_confidence=doc.mean_confidence

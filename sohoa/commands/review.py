@@ -60,6 +60,10 @@ def show(doc_id: Annotated[str, typer.Argument(help="document id or a unique pre
                    f"  role_mismatch {doc.role_mismatch}  review {doc.review}")
         for k, v in doc.fields.items():
             typer.echo(f"  {k:18} {v}  ({doc.field_confidence.get(k, '-')})")
+        for p in doc.parties or []:
+            ident = f"  {p['so_dinh_danh']}" if p.get("so_dinh_danh") else ""
+            conf = f"  ({p['confidence']})" if p.get("confidence") is not None else ""
+            typer.echo(f"  party {p['role']}: {p['ho_ten']}{ident}{conf}")
         for c in corrections_of(s, doc.id):
             typer.echo(f"  corrected {c.field}: {c.old_value!r} -> {c.new_value!r} by {c.by} at {c.at:%Y-%m-%d %H:%M}")
         typer.echo("--- text ---")

@@ -147,6 +147,7 @@ _FILL_LABEL_RE = re.compile(
     r"(?<![\w/])(?:ong\s*(?:/|\()\s*ba\)?|ba\s*/\s*ong|ten co dong|ten to chuc\s*/\s*ca nhan)\s*:"
 )
 # Headings that open a person block; its name follows on a later line.
+_HEAD_END = r"\)?\s*[:.]?(?:\s*\([^)]*\))?$"  # "2. Bên được uỷ quyền. (vui lòng đánh dấu …)"
 _HEADINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:thong tin (?:cua )?)?nguoi duoc (?:dang ky )?khai sinh\b"), "subject"),
     (re.compile(r"^(?:thong tin (?:cua )?)?nguoi (?:da )?chet\b"), "deceased"),
@@ -157,8 +158,8 @@ _HEADINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:ben|nguoi) nu$"), "wife"),
     (re.compile(r"^(?:thong tin )?nguoi chong$"), "husband"),
     (re.compile(r"^(?:thong tin )?nguoi vo$"), "wife"),
-    (re.compile(r"^(?:ben a\s*\(\s*)?(?:ben|nguoi) uy quyen(?:\s*\(\s*ben a\s*\))?\)?\s*:?$"), "principal"),
-    (re.compile(r"^(?:ben b\s*\(\s*)?(?:ben|nguoi) duoc uy quyen(?:\s*\(\s*ben b\s*\))?\)?\s*:?$"), "agent"),
+    (re.compile(rf"^(?:ben a\s*\(\s*)?(?:ben|nguoi) uy quyen(?:\s*\(\s*ben a\s*\))?{_HEAD_END}"), "principal"),
+    (re.compile(rf"^(?:ben b\s*\(\s*)?(?:ben|nguoi) duoc uy quyen(?:\s*\(\s*ben b\s*\))?{_HEAD_END}"), "agent"),
     (re.compile(r"^de nghi\b.{0,80}\bcho nguoi (?:co ten |co thong tin )?(?:duoi day|sau day)\b"), "subject"),
     (re.compile(r"^xac nhan\s*:$"), "subject"),
     (re.compile(r"^nguoi (?:tra ket qua|tiep nhan(?: ho so)?|huong dan)\s*:?$"), "official"),
@@ -293,6 +294,8 @@ def _heading(line: str) -> tuple[str, str] | None:
         if rx.search(body):
             printed = stripped[len(folded) - len(folded.lstrip()) :][num.end() if num else 0 :].strip(" :.")
             printed = re.sub(r"(?i)^th[oô]ng tin (c[uủ]a )?", "", printed).strip(" :.")
+            printed = re.sub(r"[.:]?\s*\((?!\s*b[eê]n [ab]\b)[^)]*\)\s*$", "", printed,
+                             flags=re.IGNORECASE).strip(" :.")
             return kind, printed
     return None
 
@@ -318,6 +321,8 @@ def _label_kind(q: str | None) -> str:
 
 
 def _ids_in(text: str, today: date) -> list[Match]:
+    if len(_BOX_SEPARATORS_RE.findall(text)) >= 6:
+        text = re.sub(r"[|\[\]!]", " ", text)  # a row of boxes, one digit each: the rules are no digits
     return find_personal_ids(_BOX_SEPARATORS_RE.sub(" ", text), today=today)
 
 
@@ -450,13 +455,13 @@ def _blocks(lines: list[str], today: date) -> list[_Block]:
             # a pair's row of numbers (two, in the pair's order, on this line or the next ones); one
             # number alone cannot be told to be either's
             ids = _ids_in(tail, today)
-            for k in nonempty(lines, i + 1)[:2]:
-                if len(ids) >= 2 or _NAME_LABEL_RE.search(fold(lines[k])):
+            for row_no in nonempty(lines, i + 1)[:2]:
+                if len(ids) >= 2 or _NAME_LABEL_RE.search(fold(lines[row_no])):
                     break
-                ids += _ids_in(lines[k], today)
+                ids += _ids_in(lines[row_no], today)
             if len(ids) == 2:
-                for b, m in zip(pair, ids, strict=True):
-                    b.ident, b.ident_line = m, i
+                for b, ident in zip(pair, ids, strict=True):
+                    b.ident, b.ident_line = ident, i
             continue
         if len(ids) != 1 or len(re.findall(r"\d[\d .|]{7,}\d", tail)) > 1:
             continue  # two numbers in one row (a table of two people, one maybe garbled): not one person's
@@ -616,4 +621,20 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
         name, repaired = found
         return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)),
                 "so_dinh_danh": Field(ids[0].value, conf_of(0.85, ids[0].repaired))}
+    return _addressed_twice(folded, flat)
+
+
+def _addressed_twice(folded: str, flat: str) -> dict[str, Field]:
+    """"… giao cho ông, bà: Nông Bích Sảng - Nông Đình Huân …" said at least twice, the same first
+    name each time, with no identifier printed: a decision granting something to that household;
+    the first named is its citizen (as a joint application's first applicant)."""
+    names: list[str] = []
+    for m in re.finditer(r"\b(?:ong|ba)\s*[,.]?\s*(?:ba|ong)?\s*:\s*", folded):
+        rest = flat[m.end() : m.end() + 60]
+        cut = re.search(r"\s[-–]\s|,|\s(?:chong|vo)\s|$", fold(rest))
+        found = _person_name(rest[: cut.start()] if cut else rest)
+        if found is not None:
+            names.append(found[0])
+    if len(names) >= 2 and len({fold(n) for n in names}) == 1:
+        return {"ho_ten": Field(names[0], 0.7)}
     return {}

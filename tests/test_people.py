@@ -1,0 +1,339 @@
+"""The people of a form (pipeline/understand/extract/people.py): every person block, the citizen of
+each class, the parties. Forms are written here in the wording of the official ones (hộ tịch tờ khai
+of Thông tư 04/2020 and 04/2024/TT-BTP, the BHXH giấy ủy quyền, one-stop slips of Thông tư
+01/2018/TT-VPCP, law-office đơn), as OCR gives them: tables read row by row or column by column,
+numbering garbled, blanks left as dot leaders. One form is rendered and read by tesseract; the real
+set (/work/ext/realset, not committed) is read when present."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.understand.extract import Extraction, extract_document
+from pipeline.understand.extract.people import Party
+
+TODAY = date(2025, 11, 20)
+
+
+def _read(text: str, doc_type: str) -> Extraction:
+    return extract_document(text, doc_type, today=TODAY)
+
+
+def _people(text: str, doc_type: str) -> tuple[dict[str, str], list[tuple[str, str, str | None]]]:
+    got = _read(text, doc_type)
+    citizen = {k: got.fields[k].value for k in ("ho_ten", "so_dinh_danh") if k in got.fields}
+    return citizen, [(p.role, p.ho_ten, p.so_dinh_danh) for p in got.parties]
+
+
+TK_KHAI_SINH_2024 = """\
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+TỜ KHAI ĐĂNG KÝ KHAI SINH
+Kính gửi: (1) Ủy ban nhân dân xã Thanh Thạch
+Họ, chữ đệm, tên người yêu cầu: HỒ TIẾN TRUNG
+Nơi cư trú: (2) thôn Trung Thành, xã Thanh Thạch, tỉnh Quảng Trị
+Giấy tờ tùy thân: (3) Căn cước công dân số 045064035753 do Cục Cảnh sát QLHC
+về TTXH cấp ngày 20/11/2021
+Quan hệ với người được khai sinh: Cha
+Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:
+Họ, chữ đệm, tên: HỒ THỊ HƯƠNG
+Ngày, tháng, năm sinh: 15/04/2025
+Giới tính: Nữ Dân tộc: Kinh Quốc tịch: Việt Nam
+Họ, chữ đệm, tên người mẹ: PHẠM THỊ HẠNH
+Năm sinh: (5) 1990 Dân tộc: Kinh Quốc tịch: Việt Nam
+Họ, chữ đệm, tên người cha: HỒ TIẾN TRUNG
+Tôi cam đoan nội dung đề nghị đăng ký khai sinh trên đây là đúng sự thật.
+Làm tại: Thanh Thạch, ngày 02 tháng 5 năm 2025
+"""
+
+
+def test_birth_registration_names_the_child_and_lists_the_others() -> None:
+    citizen, parties = _people(TK_KHAI_SINH_2024, "to_khai")
+    # the child has no identifier yet: the only number is the applicant's, in "Giấy tờ tùy thân"
+    assert citizen == {"ho_ten": "Hồ Thị Hương"}
+    # the father who asked is one person, named twice
+    assert parties == [("Người yêu cầu", "Hồ Tiến Trung", "045064035753"), ("Người mẹ", "Phạm Thị Hạnh", None)]
+
+
+def test_death_registration_names_the_deceased_with_their_papers() -> None:
+    text = """TỜ KHAI ĐĂNG KÝ KHAI TỬ
+Họ, chữ đệm, tên người yêu cầu: Lê Văn Nam
+Giấy tờ tùy thân: (3) Căn cước số 045090001234 do Bộ Công an cấp ngày 01/07/2024
+Quan hệ với người đã chết: Con
+Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:
+Họ, chữ đệm, tên: LÊ VĂN HÒA
+Ngày, tháng, năm sinh: 02/03/1941
+Giấy tờ tùy thân: (3) Căn cước công dân số 045041001234 do Cục Cảnh sát QLHC về TTXH cấp ngày 02/01/2022
+Đã chết vào lúc: 14 giờ 20 phút, ngày 02 tháng 3 năm 2025
+"""
+    citizen, parties = _people(text, "to_khai")
+    assert citizen == {"ho_ten": "Lê Văn Hòa", "so_dinh_danh": "045041001234"}
+    assert parties == [("Người yêu cầu", "Lê Văn Nam", "045090001234")]
+
+
+def test_marriage_tables_name_two_parties_and_no_citizen() -> None:
+    # read row by row: both names on one line, the family name Võ not taken for "vợ"
+    rows = """TỜ KHAI ĐĂNG KÝ KẾT HÔN
+Thông tin Bên nữ Bên nam
+Họ, chữ đệm, tên LÊ THỊ MAI VÕ VĂN PHONG
+Số định danh cá nhân 045195001234 045094001234
+"""
+    citizen, parties = _people(rows, "to_khai")
+    assert citizen == {}
+    assert parties == [("Bên nữ", "Lê Thị Mai", "045195001234"), ("Bên nam", "Võ Văn Phong", "045094001234")]
+    # read column by column: the labels first, then each person's values
+    columns = """TỜ KHAI ĐĂNG KÝ KẾT HÔN
+I. BÊN NAM
+Họ, chữ đệm, tên:
+Ngày, tháng, năm sinh:
+Số định danh cá
+nhân/CCCD/Hộ chiếu:
+II. BÊN NỮ
+Họ, chữ đệm, tên:
+Ngày, tháng, năm sinh:
+
+ĐẶNG VIẾT CƯỜNG
+10/07/1988
+045088001234
+TRỊNH PHƯƠNG HƯƠNG
+06/07/1990
+"""
+    citizen, parties = _people(columns, "to_khai")
+    assert citizen == {}
+    assert parties == [("BÊN NAM", "Đặng Viết Cường", "045088001234"), ("BÊN NỮ", "Trịnh Phương Hương", None)]
+    # a certificate whose two columns tesseract read one per line
+    gcn = """GIẤY CHỨNG NHẬN KẾT HÔN
+Thông tin người chồng
+Thông tin người vợ
+Họ, chữ đệm, tên
+LÊ XUÂN KHÁNH
+HUỲNH THANH HÀ
+Số định danh cá nhân
+044092037231
+042194332785
+"""
+    citizen, parties = _people(gcn, "gcn_ket_hon")
+    assert citizen == {}
+    assert [(n, i) for _, n, i in parties] == [("Lê Xuân Khánh", "044092037231"), ("Huỳnh Thanh Hà", "042194332785")]
+    # one number of the two read: it cannot be told to be either's
+    one = gcn.replace("042194332785", "04219433")
+    assert all(i is None for _, _, i in _people(one, "gcn_ket_hon")[1])
+
+
+def test_power_of_attorney_is_about_its_principal() -> None:
+    # BHXH Mẫu 13-HSB, its Roman numbers garbled by OCR ("L", "H.")
+    bhxh = """GIẤY ỦY QUYỀN
+L Người ủy quyền:
+Họ và tên: HỒ MINH QUYÊN, sinh ngày 02/10/1969
+Mã số BHXH: 4512345678
+Số CMND/số căn cước công dân/số hộ chiếu: 045169012345 do Cục Cảnh sát QLHC về TTXH cấp ngày 10/10/2021
+H. Người được ủy quyền:
+Họ và tên: VÕ HOÀNG CƯỜNG, sinh ngày 24/02/1986
+Số CMND/số căn cước công dân/số hộ chiếu: 045086054321 do Cục Cảnh sát QLHC về TTXH cấp ngày 11/11/2021
+III. Nội dung ủy quyền(2): nhận thay lương hưu.
+"""
+    citizen, parties = _people(bhxh, "giay_uy_quyen")
+    assert citizen == {"ho_ten": "Hồ Minh Quyên", "so_dinh_danh": "045169012345"}
+    assert parties == [("Người được ủy quyền", "Võ Hoàng Cường", "045086054321")]
+    # "Bên uỷ quyền (Bên A):" headings, the names under "Ông/Bà:"
+    civil = """GIẤY UỶ QUYỀN
+Bên uỷ quyền (Bên A):
+Ông/Bà: Trương Văn Dũng
+Số định danh cá nhân: 004072046311
+Bên được uỷ quyền (Bên B):
+Ông/Bà: Ngô Mỹ Anh
+Số định danh cá nhân: 038173032995
+"""
+    citizen, parties = _people(civil, "giay_uy_quyen")
+    assert citizen == {"ho_ten": "Trương Văn Dũng", "so_dinh_danh": "004072046311"}
+    assert parties == [("Bên được uỷ quyền (Bên B)", "Ngô Mỹ Anh", "038173032995")]
+    # two sides that do not say which one gives the authority: no citizen is guessed
+    plain = "GIẤY ỦY QUYỀN\nBên A: Ông Lê Văn D\nBên B: Bà Lê Thị E\n"
+    citizen, parties = _people(plain, "giay_uy_quyen")
+    assert citizen == {} and [n for _, n, _ in parties] == ["Lê Văn D", "Lê Thị E"]
+
+
+def test_application_is_about_its_applicant() -> None:
+    text = """ĐƠN KHỞI KIỆN
+Kính gửi: Tòa án nhân dân huyện Cam Lộ
+1. Người khởi kiện: Ngô Tiến Nghĩa.............sinh ngày: 03/01/1963......
+CMND/CCCD số: 027063252353...... do: Cục Cảnh sát QLHC về TTXH cấp ngày: 03/01/2021
+2. Người bị kiện: Dương Thị Lộc.............sinh ngày: 18/01/1964
+CMND/CCCD số: 042164151262
+"""
+    citizen, parties = _people(text, "don")
+    assert citizen == {"ho_ten": "Ngô Tiến Nghĩa", "so_dinh_danh": "027063252353"}
+    assert parties == [("Người bị kiện", "Dương Thị Lộc", "042164151262")]
+
+
+def test_slip_is_about_the_dossier_owner_not_whoever_submitted_it() -> None:
+    text = """GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ
+Tiếp nhận hồ sơ của Ông (Bà): Vương Nam (trực tiếp).
+Số căn cước/Hộ chiếu: 027053166950.
+Nội dung yêu cầu giải quyết: Đăng ký khai sinh (mã thủ tục 1.001193).
+Chủ hồ sơ: Nguyễn Văn Đạt.
+Địa chỉ chủ hồ sơ: thôn Đông, xã Thanh Thạch.
+"""
+    citizen, parties = _people(text, "phieu_mot_cua")
+    # the printed number is the submitter's: the owner's identifier is absent, not borrowed
+    assert citizen == {"ho_ten": "Nguyễn Văn Đạt"}
+    assert parties == [("Tiếp nhận hồ sơ của Ông (Bà)", "Vương Nam", "027053166950")]
+    same = text.replace("Chủ hồ sơ: Nguyễn Văn Đạt.", "Chủ hồ sơ: VƯƠNG NAM.")
+    assert _people(same, "phieu_mot_cua") == ({"ho_ten": "Vương Nam", "so_dinh_danh": "027053166950"}, [])
+
+
+def test_marital_status_certificate_and_the_one_who_asked() -> None:
+    text = """GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN
+Xét đề nghị của ông: Đàm Hải về việc cấp Giấy xác nhận tình trạng hôn nhân,
+ỦY BAN NHÂN DÂN XÃ THANH THẠCH
+XÁC NHẬN:
+Họ, chữ đệm, tên: PHAN BÍCH THỦY
+Giấy tờ tùy thân: Căn cước công dân số 045192001234
+Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai
+"""
+    citizen, parties = _people(text, "xac_nhan_tthn")
+    assert citizen == {"ho_ten": "Phan Bích Thủy", "so_dinh_danh": "045192001234"}
+    assert parties == [("Xét đề nghị của ông", "Đàm Hải", None)]
+
+
+def test_boxed_identifier_and_relatives_of_a_cc01_declaration() -> None:
+    text = """TỜ KHAI CĂN CƯỚC CÔNG DÂN
+1. Họ, chữ đệm và tên(1): NGUYỄN THỊ HOA
+2. Họ, chữ đệm và tên gọi khác (nếu có)(1):
+5. Số CMND/CCCD (2) |0|4|4|1|9|6|0|0|1|2|3|4|
+17. Họ, chữ đệm và tên của cha(1): NGUYỄN VĂN BA Quốc tịch: Việt Nam
+18. Họ, chữ đệm và tên của mẹ(1): TRẦN THỊ LAN Quốc tịch: Việt Nam
+Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật./.
+"""
+    citizen, parties = _people(text, "to_khai")
+    assert citizen == {"ho_ten": "Nguyễn Thị Hoa", "so_dinh_danh": "044196001234"}
+    assert [(r.lower(), n) for r, n, _ in parties] == [("của cha", "Nguyễn Văn Ba"), ("của mẹ", "Trần Thị Lan")]
+
+
+def test_blank_forms_and_placeholders_yield_nobody() -> None:
+    blank = """ĐƠN YÊU CẦU KHÔNG HOÀ GIẢI TẠI TRUNG TÂM HOÀ GIẢI
+Người yêu cầu: ......................................sinh ngày: ................
+CMND/CCCD số:.................................. do:.................
+Thường trú: .....................................................
+Ông/Bà: ............................................ sinh ngày: .............
+"""
+    slip = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nTiếp nhận hồ sơ của Ông (Bà): {tenNguoiNop} ({kenhThucHien}).\n" \
+           "Chủ hồ sơ: {chuHoSo}.\nSố căn cước/Hộ chiếu: {soGiayToNguoiNop}.\n"
+    table = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nI. THÔNG TIN CỦA NGƯỜI ĐƯỢC ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên:\n" \
+            "Giới tính:\nII. THÔNG TIN CỦA CHA\nHọ, chữ đệm, tên:\nNgày, tháng, năm sinh:\nDân tộc:\nQuốc tịch:\n"
+    for text, doc_type in ((blank, "don"), (slip, "phieu_mot_cua"), (table, "to_khai")):
+        got = _read(text, doc_type)
+        assert "ho_ten" not in got.fields and "so_dinh_danh" not in got.fields and got.parties == [], (text, got)
+
+
+def test_a_household_named_in_a_decision_without_identifiers() -> None:
+    text = """QUYẾT ĐỊNH
+Về việc: Giao quyền sử dụng đất ở dân cư
+Xét đơn xin quyền sử dụng đất ở của ông, bà: Nông Bích Sảng, chồng Nông Đình Huân
+Điều 1. Giao cho ông bà: Nông Bích Sang - Nông Đình Huân xây dựng nhà ở.
+b) Ông, bà: Nông Bích Sảng - Nông Đình Huân có trách nhiệm đền bù hoa màu.
+"""
+    assert _people(text, "quyet_dinh")[0] == {"ho_ten": "Nông Bích Sảng"}
+    # said once, with no identifier: not enough to name the citizen of a decision
+    once = text.split("Điều 1.")[0]
+    assert _people(once, "quyet_dinh")[0] == {}
+
+
+def test_party_is_plain_data() -> None:
+    p = _read(TK_KHAI_SINH_2024, "to_khai").parties[0]
+    assert isinstance(p, Party) and 0.0 < p.confidence <= 1.0
+
+
+# --- a form rendered and read by tesseract ---------------------------------------------------------
+_FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_rendered_power_of_attorney_read_by_tesseract() -> None:
+    import pytesseract
+    from PIL import Image, ImageDraw, ImageFont
+
+    if "vie" not in pytesseract.get_languages():
+        pytest.skip("tesseract vie model not installed")
+    font = ImageFont.truetype(_FONT, 42)
+    img = Image.new("RGB", (2480, 1500), "white")
+    draw = ImageDraw.Draw(img)
+    lines = [
+        (700, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), (900, "Độc lập - Tự do - Hạnh phúc"), (0, ""),
+        (1000, "GIẤY ỦY QUYỀN"), (0, ""), (250, "I. Người ủy quyền:"),
+        (250, "Họ và tên: TRẦN THỊ THU HÀ, sinh ngày 12/05/1958"),
+        (250, "Số CMND/số căn cước công dân/số hộ chiếu: 045158003456 do Cục Cảnh sát"),
+        (250, "II. Người được ủy quyền:"), (250, "Họ và tên: LÊ VĂN BÌNH, sinh ngày 03/09/1985"),
+        (250, "Số CMND/số căn cước công dân/số hộ chiếu: 045085007890 do Cục Cảnh sát"),
+        (250, "III. Nội dung ủy quyền: nhận thay lương hưu tháng 5 năm 2025."),
+    ]
+    y = 120
+    for x, line in lines:
+        draw.text((x, y), line, font=font, fill="black")
+        y += 70
+    text = pytesseract.image_to_string(img, lang="vie")
+    citizen, parties = _people(text, "giay_uy_quyen")
+    assert citizen == {"ho_ten": "Trần Thị Thu Hà", "so_dinh_danh": "045158003456"}, text
+    assert [(n, i) for _, n, i in parties] == [("Lê Văn Bình", "045085007890")], text
+
+
+# --- the real set (not committed: fetched from public repositories, /work/ext/realset) ---------------
+REALSET = Path("/work/ext/realset")
+
+
+def _real(doc_id: str) -> tuple[dict, Extraction]:  # type: ignore[type-arg]
+    from pipeline.read.ocr import read_page
+    from pipeline.read.pages import plan
+
+    label = next(json.loads(line) for line in (REALSET / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+                 if json.loads(line)["id"] == doc_id)
+    path = REALSET / label["file"]
+    doc_plan = plan(path)
+    workdir = Path("/tmp") / f"sohoa-test-people-{doc_id}"
+    pages = [read_page(path, doc_plan.fmt, s, workdir, lang="vie") for s in doc_plan.pages]
+    got = extract_document("\f".join(p.text for p in pages), label["doc_type"], pages=pages, today=TODAY)
+    return label, got
+
+
+@pytest.mark.skipif(not (REALSET / "labels.jsonl").exists(), reason="real set not present")
+def test_real_shareholder_proxy_and_blank_templates() -> None:
+    label, got = _real("rs071")  # a company proxy, names in capitals, numbers blacked out
+    assert got.fields["ho_ten"].value.casefold() == label["truth"]["ho_ten"].casefold()
+    assert [p.ho_ten.casefold() for p in got.parties] == [p["name"].casefold() for p in label["parties"]]
+    assert "so_dinh_danh" not in got.fields
+    for blank in ("rs044", "rs046", "rs053", "rs062"):  # blank official forms: labels and placeholders only
+        _, got = _real(blank)
+        assert "ho_ten" not in got.fields and got.parties == [], (blank, got.fields, got.parties)
+
+
+# --- the record: parties stored with the document --------------------------------------------------
+def test_parties_recorded_in_record_json_and_database(settings, sample_set) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from pipeline.flow import Source, digitise
+    from pipeline.identity import sha256_file
+    from pipeline.keep import db
+    from pipeline.keep.record import load_record
+    from pipeline.keep.store import open_store
+    from schemas.samples import SampleLabel
+
+    samples = sample_set(n=1, seed=5, formats=["pdf-digital"], doc_types=["giay_uy_quyen"])
+    label = SampleLabel.model_validate_json((samples / "labels.jsonl").read_text().splitlines()[0])
+    path = samples / label.file
+    assert label.parties and label.metadata["ho_ten"]  # the generator's truth: principal, and the agent
+    db.migrate(settings.db_url)
+    store = open_store(settings)
+    record = digitise(Source(path, sha256_file(path), path.name, label.unit, label.role, datetime.now(UTC)),
+                      settings, store)
+    assert record.metadata["ho_ten"] == label.metadata["ho_ten"]
+    assert [(p.ho_ten, p.so_dinh_danh) for p in record.parties] == [(p.ho_ten, p.so_dinh_danh) for p in label.parties]
+    stored = json.loads(store.get_bytes(record.outputs[2]))
+    assert stored["parties"][0]["ho_ten"] == label.parties[0].ho_ten
+    with db.session_scope(settings.db_url) as s:
+        back = load_record(s, record.sha256)
+    assert back is not None and back.parties == record.parties
