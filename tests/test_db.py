@@ -67,7 +67,7 @@ def test_recording_is_idempotent_and_round_trips(db_url: str) -> None:
         assert s.scalar(select(func.count()).select_from(Page)) == 2
         assert s.get(Dossier, "H50.12-251103-0142") is not None
         back = load_record(s, rec.sha256)
-    assert back == rec  # parties included (migration 0009_parties)
+    assert back == rec  # parties included (migration 0010_parties)
 
 
 def test_a_row_from_before_parties_reads_as_none(db_url: str) -> None:

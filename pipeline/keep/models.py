@@ -104,7 +104,7 @@ class Document(Base):
     part: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Where `ma_ho_so` came from: qr, slip, text, sidecar or file_name (0006_split).
     dossier_source: Mapped[str | None] = mapped_column(String(16))
-    # The people it names besides its citizen, as schemas.document.Party dicts (0009_parties); personal
+    # The people it names besides its citizen, as schemas.document.Party dicts (0010_parties); personal
     # data like `fields["ho_ten"]`. Null on rows recorded before the column existed.
     parties: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 

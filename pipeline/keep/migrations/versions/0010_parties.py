@@ -1,13 +1,13 @@
 """document.parties: the people a document names besides its citizen (schemas.document.Party)
 
-Revision ID: 0009_parties
+Revision ID: 0010_parties
 Revises: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_parties"
+revision = "0010_parties"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
