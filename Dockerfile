@@ -8,10 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OMP_THREAD_LIMIT=1 \
     SOHOA_DATA_DIR=/data
 
-# OCR in Vietnamese plus orientation detection; Liberation fonts for the text layer of the PDFs.
+# OCR in Vietnamese plus orientation detection; Liberation fonts for the text layer of the PDFs; the
+# typefaces of sample family B, which a model trained at first use (no loadable bundled one) needs.
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 poppler-utils \
+        fonts-dejavu-core fonts-dejavu-extra fonts-freefont-ttf fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -24,6 +24,9 @@ class SampleLabel(BaseModel):
     rotation: int = Field(default=0, description="degrees the scanned pages were turned (0, 90, 180, 270)")
     skew: float = 0.0
     seed: int
+    family: str = Field(default="A", description="the template family that made it (pipeline/samples/families.py)")
+    template: str = Field(default="", description="the template within its family, e.g. B.to_khai.cc01")
+    fill: str = Field(default="typed", description="typed, hand (values written in by hand) or blank (a template)")
 
 
 class BatchDocument(BaseModel):

@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE=${1:-dev}
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 poppler-utils)
+# fonts-dejavu-*, fonts-freefont-ttf, fonts-noto-core: the typefaces of sample family B, all with Vietnamese
+# glyphs (fonts-urw-base35 has none, so it is not used); a model trained at first use needs them too.
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 fonts-dejavu-core
+              fonts-dejavu-extra fonts-freefont-ttf fonts-noto-core poppler-utils)
 # The browser tests drive Debian's chromium; running sohoa needs no browser.
 [ "$MODE" = dev ] && APT_PACKAGES+=(chromium)
 missing=()

@@ -198,12 +198,16 @@ def samples(
     n: Annotated[int, typer.Option("--n", help="how many documents")] = 10,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     batches: Annotated[int, typer.Option(help="also this many scan batches (slips, papers, blank sheets)")] = 0,
+    family: Annotated[str, typer.Option(help="template family: A (the original templates), B (the second, "
+                                             "independent family) or AB (both in turn)")] = "A",
 ) -> None:
     """Generate realistic sample documents with their ground truth (labels.jsonl, batches.jsonl)."""
-    from pipeline.samples import generate
+    from pipeline.samples import FAMILY_CHOICES, generate
 
-    labels = generate(out, n=n, seed=seed)
-    typer.echo(f"{len(labels)} documents in {out} (labels in {out / 'labels.jsonl'})")
+    if family not in FAMILY_CHOICES:
+        raise typer.BadParameter(f"{family!r}: one of {', '.join(FAMILY_CHOICES)}", param_hint="--family")
+    labels = generate(out, n=n, seed=seed, family=family)
+    typer.echo(f"{len(labels)} documents of family {family} in {out} (labels in {out / 'labels.jsonl'})")
     if batches:
         from pipeline.samples.batch import generate_batches
 

@@ -207,3 +207,67 @@ def test_tesseract_reads_a_clean_decision(tmp_path: Path) -> None:
     squashed = re.sub(r"\s+", "", text)
     assert "QUYẾTĐỊNH" in squashed
     assert lab.metadata["so_ky_hieu"] in squashed
+
+
+# --- family B: a second, independent generator ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def family_b(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SampleLabel]]:
+    out = tmp_path_factory.mktemp("family-b")
+    return out, generate(out, n=3 * len(DOC_TYPES), seed=3, doc_types=DOC_TYPES, formats=["pdf-digital"], family="B")
+
+
+def test_every_family_b_template_renders_its_class_in_other_fonts() -> None:
+    import datetime as dt
+    import random
+
+    from pipeline.samples.content import UNITS
+    from pipeline.samples.families import TEMPLATES
+    from pipeline.samples.layout import FONTSETS, render
+    from pipeline.samples.parts import Ctx
+
+    assert set(TEMPLATES["B"]) == set(DOC_TYPES) == set(TEMPLATES["A"])
+    several = [c for c, variants in TEMPLATES["B"].items() if len(variants) > 1]
+    assert {"to_khai", "don", "giay_uy_quyen", "quyet_dinh", "nghi_quyet"} <= set(several)
+    fonts = set()
+    for doc_type, variants in TEMPLATES["B"].items():
+        for k, (tid, build) in enumerate(variants):
+            assert tid.startswith(f"B.{doc_type}")
+            ctx = Ctx(random.Random(f"{tid}:{k}"), UNITS["H50.12"], dt.date(2025, 9, 15), "H50.12-250915-0042",
+                      "1.001193")
+            doc = build(ctx)
+            assert doc.doc_type == doc_type and doc.fonts in FONTSETS and doc.fonts != "liberation-serif"
+            fonts.add(doc.fonts)
+            assert render(doc, random.Random(1)).text.strip(), tid
+    assert len(fonts) >= 3
+
+
+def test_family_b_labels_and_text_layer(family_b: tuple[Path, list[SampleLabel]]) -> None:
+    out, labels = family_b
+    assert sorted({lab.doc_type for lab in labels}) == sorted(DOC_TYPES)
+    assert all(lab.family == "B" and lab.template.startswith("B.") for lab in labels)
+    fills = {lab.fill for lab in labels}
+    assert fills == {"typed", "hand", "blank"}
+    for lab in labels:
+        if lab.fill == "blank":  # a template: nothing filled in to be read
+            assert set(lab.metadata) <= {"ten_loai", "so_trang", "ma_ho_so"}, lab
+        with pdfplumber.open(out / lab.file) as pdf:
+            chars = [c for p in pdf.pages for c in p.chars]
+        names = {c["fontname"].split("+")[-1] for c in chars}
+        assert not any(n.startswith("LibSerif") for n in names), (lab.template, names)
+        if lab.fill == "hand":  # values written in blue ink
+            blue = [c for c in chars if c.get("non_stroking_color") and len(c["non_stroking_color"]) == 3
+                    and c["non_stroking_color"][2] > 0.4 > c["non_stroking_color"][0]]
+            assert blue, lab.template
+
+
+def test_family_b_same_seed_same_bytes_and_ab_alternates(tmp_path: Path) -> None:
+    kw = {"doc_types": ["don", "giay_uy_quyen", "to_khai"], "formats": ["pdf-digital", "png"],
+          "degradations": ["clean", "scan"]}
+    a = generate(tmp_path / "a", n=4, seed=8, family="B", **kw)  # type: ignore[arg-type]
+    b = generate(tmp_path / "b", n=4, seed=8, family="B", **kw)  # type: ignore[arg-type]
+    assert [x.model_dump() for x in a] == [x.model_dump() for x in b]
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    ab = generate(tmp_path / "ab", n=4, seed=8, family="AB", **kw)  # type: ignore[arg-type]
+    assert [x.family for x in ab] == ["A", "B", "A", "B"]
+    with pytest.raises(ValueError, match="unknown family"):
+        generate(tmp_path / "x", n=1, family="C")

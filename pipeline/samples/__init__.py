@@ -1,6 +1,8 @@
 """Realistic Vietnamese administrative documents with ground-truth labels (tests, benchmarks, demo).
 
 `generate(out, n, seed)` writes `out/<unit>/<role folder>/<name>.<ext>` and `out/labels.jsonl`.
+`family` picks the template family (families.py): "A" the original templates, "B" the second,
+independent family, "AB" both in turn; each label says which family and template made it.
 Born-digital PDFs come straight from reportlab; raster formats are those PDFs rasterised with
 pypdfium2 and degraded like a scanner or a phone camera would. Same seed, same bytes.
 """
@@ -21,13 +23,17 @@ from PIL import Image
 from pipeline.samples import degrade as dg
 from pipeline.samples.admin import ADMIN
 from pipeline.samples.content import TODAY, UNITS, random_date, workday
+from pipeline.samples.families import FAMILIES
+from pipeline.samples.families import TEMPLATES as FAMILY_TEMPLATES
 from pipeline.samples.forms import FORMS
 from pipeline.samples.layout import Rendered, render
 from pipeline.samples.model import Doc
 from pipeline.samples.parts import Ctx
 from schemas.samples import SampleLabel
 
-__all__ = ["DEGRADATIONS", "DOC_TYPES", "FORMATS", "ROLES", "ROLE_FOLDERS", "generate"]
+__all__ = ["DEGRADATIONS", "DOC_TYPES", "FAMILIES", "FAMILY_CHOICES", "FORMATS", "ROLES", "ROLE_FOLDERS", "generate"]
+
+FAMILY_CHOICES: tuple[str, ...] = (*FAMILIES, "AB")
 
 TEMPLATES: dict[str, Callable[[Ctx], Doc]] = {**ADMIN, **FORMS}
 
@@ -138,8 +144,11 @@ def _rasterise(pdf: bytes, dpi: int) -> list[Image.Image]:
 
 
 def generate(out: Path, n: int = 10, seed: int = 0, *, doc_types: Sequence[str] | None = None,
-             formats: Sequence[str] | None = None, degradations: Sequence[str] | None = None) -> list[SampleLabel]:
+             formats: Sequence[str] | None = None, degradations: Sequence[str] | None = None,
+             family: str = "A") -> list[SampleLabel]:
     """Write `n` labelled sample documents under `out` and return their labels (also in labels.jsonl)."""
+    if family not in FAMILY_CHOICES:
+        raise ValueError(f"unknown family: {family}; known: {', '.join(FAMILY_CHOICES)}")
     out = Path(out)
     types = list(doc_types or DOC_TYPES)
     fmts = list(formats or FORMATS)
@@ -159,7 +168,8 @@ def generate(out: Path, n: int = 10, seed: int = 0, *, doc_types: Sequence[str] 
         nrng = np.random.default_rng([seed, i])
         # Cycle through the classes when a list was given so each one is covered; else weight.
         doc_type = types[i % len(types)] if doc_types else rng.choices(types, [WEIGHTS[t] for t in types])[0]
-        labels.append(_one(out, rng, nrng, st, doc_type, fmts, degrs, seed))
+        fam = family if family != "AB" else FAMILIES[i % len(FAMILIES)]
+        labels.append(_one(out, rng, nrng, st, doc_type, fmts, degrs, seed, fam))
     with (out / "labels.jsonl").open("w", encoding="utf-8") as f:
         for lab in labels:
             f.write(lab.model_dump_json() + "\n")
@@ -167,7 +177,7 @@ def generate(out: Path, n: int = 10, seed: int = 0, *, doc_types: Sequence[str] 
 
 
 def _one(out: Path, rng: random.Random, nrng: np.random.Generator, st: _State, doc_type: str,
-         fmts: list[str], degrs: list[str], seed: int) -> SampleLabel:
+         fmts: list[str], degrs: list[str], seed: int, family: str = "A") -> SampleLabel:
     role = ROLES[doc_type]
     units = list(UNIT_WEIGHTS)
     unit = rng.choices(units, [UNIT_WEIGHTS[u] for u in units])[0]
@@ -177,8 +187,8 @@ def _one(out: Path, rng: random.Random, nrng: np.random.Generator, st: _State, d
     date = _issue_date(rng, role, doc_type, dossier)
     allow_long = fmt not in SINGLE_IMAGE and rng.random() < 0.35
     plan = dg.plan(degr, nrng)
-    doc, rendered = _build(rng, doc_type, unit, date, dossier, allow_long, single=fmt in SINGLE_IMAGE,
-                           plan=plan)
+    template, doc, rendered = _build(rng, doc_type, unit, date, dossier, allow_long, single=fmt in SINGLE_IMAGE,
+                                     plan=plan, family=family)
     meta = {k: _nfc(v) for k, v in doc.metadata.items() if v}
     meta["so_trang"] = str(len(rendered.pages))
     if dossier:
@@ -203,20 +213,24 @@ def _one(out: Path, rng: random.Random, nrng: np.random.Generator, st: _State, d
                        parties=[q.model_copy(update={"ho_ten": _nfc(q.ho_ten), "role": _nfc(q.role)})
                                 for q in doc.parties],
                        text=_nfc(rendered.text), pages=len(rendered.pages), format=fmt, dpi=dpi, degradation=degr,
-                       rotation=plan.rotation, skew=plan.skew, seed=seed)
+                       rotation=plan.rotation, skew=plan.skew, seed=seed, family=family, template=template,
+                       fill=doc.fill)
 
 
 def _build(rng: random.Random, doc_type: str, unit: str, date: dt.date, dossier: _Dossier | None,
-           allow_long: bool, single: bool, plan: dg.Plan) -> tuple[Doc, Rendered]:
+           allow_long: bool, single: bool, plan: dg.Plan, family: str = "A") -> tuple[str, Doc, Rendered]:
     """Build and lay out; a single-image format must fit one page, so retry with fresh content."""
+    variants = FAMILY_TEMPLATES[family][doc_type]
+    # Family A has one template per class and draws nothing here, so its documents stay as they were.
+    template, builder = variants[0] if len(variants) == 1 else rng.choice(variants)
     for attempt in range(6):
         sub = random.Random(f"{rng.random()}:{attempt}")
         ctx = Ctx(sub, UNITS[unit], date, dossier.code if dossier else None,
                   dossier.procedure if dossier else None, long=allow_long and attempt == 0)
-        doc = TEMPLATES[doc_type](ctx)
+        doc = builder(ctx)
         r, g, b = (v / 255 for v in dg.TABLE)
         backdrop = (r, g, b) if plan.kind == "photo" else None
         rendered = render(doc, random.Random(sub.random()), skew=plan.skew, backdrop=backdrop)
         if not single or len(rendered.pages) == 1:
-            return doc, rendered
-    return doc, rendered
+            return template, doc, rendered
+    return template, doc, rendered

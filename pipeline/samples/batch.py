@@ -2,7 +2,8 @@
 
 A batch is a list of items: a one-stop-shop slip (`Slip`, which opens a dossier; its QR code may
 carry the bare dossier code, key=value pairs, JSON or a URL, be smudged unreadable or be missing),
-a paper of the dossier (`Paper`, any class) or a blank separator sheet (`Blank`). Papers after a
+a paper of the dossier (`Paper`, any class, of family A unless a template of families.py is named) or a
+blank separator sheet (`Blank`). Papers after a
 slip belong to its dossier. The ground truth (`BatchLabel`) says which pages make which document
 and dossier, and where a reader should find the dossier code (the QR when it is readable, else the
 slip's printed `Mã hồ sơ`). Same seed, same bytes.
@@ -28,6 +29,8 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline.samples import EXT, ROLE_FOLDERS, TEMPLATES, _rasterise
 from pipeline.samples import degrade as dg
 from pipeline.samples.content import PROCEDURES, TODAY, UNITS, random_date, workday
+from pipeline.samples.families import TEMPLATES as FAMILY_TEMPLATES
+from pipeline.samples.families import Builder
 from pipeline.samples.layout import Rendered, render
 from pipeline.samples.parts import Ctx
 from schemas.samples import BatchDocument, BatchLabel
@@ -36,6 +39,9 @@ QrForm = Literal["code", "pairs", "json", "url", "none", "damaged"]
 BATCH_FORMATS = ("pdf-scan", "tiff", "pdf-digital")
 # Papers that travel in a citizen's dossier, for the random batches of `sohoa samples --batches`.
 PAPERS = ("to_khai", "don", "can_cuoc", "giay_khai_sinh", "ban_sao_chung_thuc", "giay_uy_quyen", "bien_lai")
+# Family-B papers written on the tờ khai's pattern (requester block, pledge) under their own title: a
+# batch that holds them after a tờ khai must still be cut into one document each.
+LOOKALIKES = ("B.don.hotich", "B.giay_uy_quyen.hotich")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,17 @@ class Slip:
 @dataclass(frozen=True)
 class Paper:
     doc_type: str
+    template: str | None = None  # a template id of families.py (e.g. "B.don.hotich"); None: family A
+
+
+def builder_of(paper: Paper) -> Builder:
+    if paper.template is None:
+        return TEMPLATES[paper.doc_type]
+    family = paper.template.split(".", 1)[0]
+    for tid, fn in FAMILY_TEMPLATES[family][paper.doc_type]:
+        if tid == paper.template:
+            return fn
+    raise ValueError(f"no template {paper.template} of class {paper.doc_type}")
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,7 @@ def write_batch(out: Path, rel: str, items: Sequence[Item], *, seed: int, unit: 
             ctx = Ctx(random.Random(sub), UNITS[unit], date, dossier.code if dossier else None,
                       dossier.procedure if dossier else None)
             doc_type, truth_ident = item.doc_type, None
-        doc = TEMPLATES[doc_type](ctx)
+        doc = (TEMPLATES[doc_type] if isinstance(item, Slip) else builder_of(item))(ctx)
         backdrop = tuple(v / 255 for v in dg.TABLE) if plan.kind == "photo" else None
         rendered: Rendered = render(doc, random.Random(sub + ":layout"), skew=plan.skew,
                                     backdrop=backdrop)  # type: ignore[arg-type]
@@ -185,7 +202,11 @@ def random_items(rng: random.Random, dossiers: int = 2) -> list[Item]:
         for k in range(rng.randint(1, 3)):
             if k and rng.random() < 0.6:
                 items.append(Blank())
-            items.append(Paper(rng.choice(PAPERS)))
+            if rng.random() < 0.25:
+                tid = rng.choice(LOOKALIKES)
+                items.append(Paper(tid.split(".")[1], tid))
+            else:
+                items.append(Paper(rng.choice(PAPERS)))
         if rng.random() < 0.5:
             items.append(Blank())
     return items

@@ -1,4 +1,5 @@
-"""Render a `Doc` onto A4 with reportlab, in Liberation Serif, and return the text it drew.
+"""Render a `Doc` onto A4 with reportlab, in its font set (Liberation Serif unless the template chose
+another), and return the text it drew.
 
 Margins and sizes follow Decree 30/2020 (Appendix I): top and bottom 20 mm, left 30 mm, right
 15 mm, 13-14 pt body, page numbers from page 2 centred in the top margin.
@@ -33,57 +34,106 @@ MARGIN_LEFT = 30 * mm
 MARGIN_RIGHT = 15 * mm
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
 
-_FONT_FILES = {
-    "R": "LiberationSerif-Regular.ttf",
-    "B": "LiberationSerif-Bold.ttf",
-    "I": "LiberationSerif-Italic.ttf",
-    "BI": "LiberationSerif-BoldItalic.ttf",
-}
-_KNOWN_DIRS = (
-    "/usr/share/fonts/truetype/liberation2",
-    "/usr/share/fonts/truetype/liberation",
-    "/usr/share/fonts/liberation-serif",
-    "/usr/share/fonts/liberation",
-)
-FONT_NAMES = {"R": "LibSerif", "B": "LibSerif-Bold", "I": "LibSerif-Italic", "BI": "LibSerif-BoldItalic",
-              "M": "Courier"}
+@dataclass(frozen=True)
+class FontSet:
+    """A typeface in four styles, as reportlab registers it; `package` is the Debian package with it."""
+
+    key: str
+    family: str  # the fontconfig family name
+    files: dict[str, str]  # style (R, B, I, BI) -> TTF file name
+    dirs: tuple[str, ...]
+    package: str
+    names: dict[str, str]  # style -> the name registered with reportlab
+
+
+def _fontset(key: str, family: str, files: tuple[str, str, str, str], dirs: tuple[str, ...], package: str,
+             names: tuple[str, str, str, str] | None = None) -> FontSet:
+    styles = ("R", "B", "I", "BI")
+    reg = names or tuple(f"{key}-{s}" for s in styles)
+    return FontSet(key, family, dict(zip(styles, files, strict=True)), dirs, package,
+                   {**dict(zip(styles, reg, strict=True)), "M": "Courier"})
+
+
+# Family A draws everything in Liberation Serif (Times metrics); family B (pipeline/samples/families)
+# picks among other typefaces that carry every Vietnamese glyph (checked with
+# `fc-list ':charset=1ea1 1ec7 1eef 1ef9 111 1a1 1b0'`; the URW base35 fonts do not, so none is used).
+FONTSETS: dict[str, FontSet] = {f.key: f for f in (
+    _fontset("liberation-serif", "Liberation Serif",
+             ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf",
+              "LiberationSerif-BoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation",
+              "/usr/share/fonts/liberation-serif", "/usr/share/fonts/liberation"), "fonts-liberation2",
+             ("LibSerif", "LibSerif-Bold", "LibSerif-Italic", "LibSerif-BoldItalic")),
+    _fontset("liberation-sans", "Liberation Sans",
+             ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf",
+              "LiberationSans-BoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation",
+              "/usr/share/fonts/liberation-sans", "/usr/share/fonts/liberation"), "fonts-liberation2"),
+    _fontset("freeserif", "FreeSerif",
+             ("FreeSerif.ttf", "FreeSerifBold.ttf", "FreeSerifItalic.ttf", "FreeSerifBoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/freefont", "/usr/share/fonts/gnu-free"), "fonts-freefont-ttf"),
+    _fontset("dejavu-serif", "DejaVu Serif",
+             ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu"), "fonts-dejavu-core fonts-dejavu-extra"),
+    _fontset("dejavu-serif-condensed", "DejaVu Serif Condensed",
+             ("DejaVuSerifCondensed.ttf", "DejaVuSerifCondensed-Bold.ttf", "DejaVuSerifCondensed-Italic.ttf",
+              "DejaVuSerifCondensed-BoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu"), "fonts-dejavu-extra"),
+    _fontset("noto-serif", "Noto Serif",
+             ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSerif-BoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto"), "fonts-noto-core"),
+    _fontset("noto-sans", "Noto Sans",
+             ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"),
+             ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto"), "fonts-noto-core"),
+)}
+DEFAULT_FONTS = "liberation-serif"
+FONT_NAMES = FONTSETS[DEFAULT_FONTS].names
 
 INK = (0.05, 0.05, 0.07)
 PEN = (0.08, 0.12, 0.55)  # ballpoint blue of signatures
 SEAL = (0.85, 0.1, 0.12)
 
 
-def font_dir() -> Path:
-    """The folder of the Liberation Serif TTFs: fontconfig first, then the usual Debian/Fedora paths."""
+def font_dir(fontset: str = DEFAULT_FONTS) -> Path:
+    """The folder of a font set's TTFs: fontconfig first, then the usual Debian/Fedora paths."""
+    fs = FONTSETS[fontset]
     candidates: list[Path] = []
     if shutil.which("fc-match"):
         try:
-            out = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Serif"], capture_output=True,
+            out = subprocess.run(["fc-match", "-f", "%{file}", fs.family], capture_output=True,
                                  text=True, timeout=10, check=False).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             out = ""
         if out:
             candidates.append(Path(out).parent)
-    candidates += [Path(d) for d in _KNOWN_DIRS]
+    candidates += [Path(d) for d in fs.dirs]
     for d in candidates:
-        if all((d / f).is_file() for f in _FONT_FILES.values()):
+        if all((d / f).is_file() for f in fs.files.values()):
             return d
     raise RuntimeError(
-        "Liberation Serif (Regular, Bold, Italic, BoldItalic TTF) not found; "
-        "install the Debian package fonts-liberation2 (apt-get install fonts-liberation2)"
+        f"{fs.family} (Regular, Bold, Italic, BoldItalic TTF) not found; "
+        f"install the Debian package {fs.package} (apt-get install {fs.package})"
     )
 
 
 @functools.cache
-def register_fonts() -> None:
-    d = font_dir()
-    for key, fname in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(FONT_NAMES[key], str(d / fname)))
+def register_fonts(fontset: str = DEFAULT_FONTS) -> None:
+    fs = FONTSETS[fontset]
+    d = font_dir(fontset)
+    for key, fname in fs.files.items():
+        pdfmetrics.registerFont(TTFont(fs.names[key], str(d / fname)))
 
 
-def width(text: str, font: str, size: float) -> float:
-    register_fonts()
-    return pdfmetrics.stringWidth(text, FONT_NAMES[font], size)
+def face(font: str, fontset: str = DEFAULT_FONTS, hand: str | None = None) -> str:
+    """The registered name of a style; "H" (a hand-written fill) is the italic of the `hand` set."""
+    if font == "H":
+        font, fontset = "I", hand or fontset
+    register_fonts(fontset)
+    return FONTSETS[fontset].names[font]
+
+
+def width(text: str, font: str, size: float, fontset: str = DEFAULT_FONTS, hand: str | None = None) -> float:
+    return pdfmetrics.stringWidth(text, face(font, fontset, hand), size)
 
 
 @dataclass
@@ -97,15 +147,15 @@ class _Line:
         return " ".join(w for w, _, _ in self.words)
 
 
-def wrap(p: Para, avail: float) -> list[_Line]:
+def wrap(p: Para, avail: float, fontset: str = DEFAULT_FONTS, hand: str | None = None) -> list[_Line]:
     words = [(w, r.font, r.gap * mm if i == 0 else 0.0) for r in p.runs for i, w in enumerate(r.text.split())]
     lines: list[_Line] = []
     cur: list[tuple[str, str, float]] = []
     cur_w = 0.0
     first = True
     for w, f, g in words:
-        ww = width(w, f, p.size)
-        sp = width(" ", cur[-1][1], p.size) + g if cur else 0.0
+        ww = width(w, f, p.size, fontset, hand)
+        sp = width(" ", cur[-1][1], p.size, fontset, hand) + g if cur else 0.0
         limit = avail - p.left * mm - (p.indent * mm if first else 0.0)
         if cur and cur_w + sp + ww > limit:
             lines.append(_Line(cur, cur_w, False))
@@ -124,8 +174,10 @@ def _para_height(p: Para, n_lines: int) -> float:
 
 class _Renderer:
     def __init__(self, rng: random.Random, skew: float = 0.0,
-                 backdrop: tuple[float, float, float] | None = None) -> None:
-        register_fonts()
+                 backdrop: tuple[float, float, float] | None = None, fontset: str = DEFAULT_FONTS,
+                 hand: str | None = None) -> None:
+        register_fonts(fontset)
+        self.fontset, self.hand = fontset, hand
         self.buf = io.BytesIO()
         self.skew = skew
         self.backdrop = backdrop
@@ -177,7 +229,13 @@ class _Renderer:
             self.new_page()
 
     def _font(self, font: str, size: float) -> None:
-        self.c.setFont(FONT_NAMES[font], size)
+        self.c.setFont(face(font, self.fontset, self.hand), size)
+
+    def _wrap(self, p: Para, avail: float) -> list[_Line]:
+        return wrap(p, avail, self.fontset, self.hand)
+
+    def _width(self, text: str, font: str, size: float) -> float:
+        return width(text, font, size, self.fontset, self.hand)
 
     # -- paragraphs --------------------------------------------------------------------------
     def draw_line(self, ln: _Line, p: Para, x0: float, avail: float, first: bool, y: float) -> None:
@@ -200,11 +258,24 @@ class _Renderer:
             self._font(f, p.size)
             # A real space glyph after each word keeps text extraction word-separated at any size.
             s = w + " " if i < len(ln.words) - 1 else w
-            self.c.drawString(x, y, s)
-            x += width(s, f, p.size) + extra
+            if f == "H":
+                self._handwritten(s, x, y)
+            else:
+                self.c.drawString(x, y, s)
+            x += self._width(s, f, p.size) + extra
+
+    def _handwritten(self, s: str, x: float, y: float) -> None:
+        """A word filled in by hand: ballpoint blue, off the baseline and a little turned."""
+        c, r = self.c, self.rng
+        c.saveState()
+        c.setFillColorRGB(*PEN)
+        c.translate(x, y + r.uniform(-1.2, 1.2))
+        c.rotate(r.uniform(-2.5, 2.5))
+        c.drawString(0, 0, s)
+        c.restoreState()
 
     def para(self, p: Para) -> None:
-        lines = wrap(p, TEXT_W)
+        lines = self._wrap(p, TEXT_W)
         lh = p.size * p.leading
         for i, ln in enumerate(lines):
             self.ensure(lh)
@@ -218,7 +289,7 @@ class _Renderer:
         h = 0.0
         for it in col.items:
             if isinstance(it, Para):
-                h += _para_height(it, len(wrap(it, col.width * mm)))
+                h += _para_height(it, len(self._wrap(it, col.width * mm)))
             elif isinstance(it, Gap):
                 h += it.mm * mm
             elif isinstance(it, Sign):
@@ -238,7 +309,7 @@ class _Renderer:
             for it in col.items:
                 if isinstance(it, Para):
                     lh = it.size * it.leading
-                    for i, ln in enumerate(wrap(it, avail)):
+                    for i, ln in enumerate(self._wrap(it, avail)):
                         y -= lh
                         self.draw_line(ln, it, x0, avail, i == 0, y + it.size * 0.22)
                         self.pages[-1].append(ln.text)
@@ -332,7 +403,7 @@ class _Renderer:
             for text, w in zip(row, t.widths, strict=True):
                 p = Para([Run(text, font)], size=t.size, align="center" if font == "B" else "left",
                          space_after=0)
-                cells.append((p, wrap(p, w * mm - 2 * pad)))
+                cells.append((p, self._wrap(p, w * mm - 2 * pad)))
             n = max(1, *(len(ls) for _, ls in cells))
             row_h = n * lh + 2 * pad
             self.ensure(row_h)
@@ -377,7 +448,7 @@ class _Renderer:
             beside = cd.photo and p.align != "center"
             x = tx + (31 * mm if beside else 0)
             a = avail - (31 * mm if beside else 0)
-            for j, ln in enumerate(wrap(p, a)):
+            for j, ln in enumerate(self._wrap(p, a)):
                 y -= p.size * p.leading
                 self.draw_line(ln, p, x, a, j == 0, y + p.size * 0.22)
                 self.pages[-1].append(ln.text)
@@ -405,7 +476,7 @@ def render(doc: Doc, rng: random.Random, skew: float = 0.0,
     """Lay `doc` out on A4. `skew` (degrees, counter-clockwise) and `backdrop` (RGB 0-1 around the
     sheet) are for raster output only: drawing the turned sheet as vectors is far cheaper than
     rotating a 300 dpi bitmap afterwards."""
-    r = _Renderer(rng, skew, backdrop)
+    r = _Renderer(rng, skew, backdrop, doc.fonts, doc.hand)
     for b in doc.blocks:
         if isinstance(b, Para):
             r.para(b)

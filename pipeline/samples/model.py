@@ -12,7 +12,9 @@ from typing import Literal
 
 from schemas.document import Party
 
-Font = Literal["R", "B", "I", "BI", "M"]  # M: monospace, for the machine-readable zone of an ID card
+# M: monospace, for the machine-readable zone of an ID card; H: a value filled in by hand (blue ink, the
+# italic of the document's `hand` font set, off the baseline).
+Font = Literal["R", "B", "I", "BI", "M", "H"]
 Align = Literal["left", "center", "right", "justify"]
 
 
@@ -119,3 +121,6 @@ class Doc:
     blocks: list[Block]
     metadata: dict[str, str] = field(default_factory=dict)
     parties: list[Party] = field(default_factory=list)  # ground truth of the people besides the citizen
+    fonts: str = "liberation-serif"  # a key of layout.FONTSETS
+    hand: str | None = None  # the font set whose italic draws hand-written fills ("H" runs)
+    fill: str = "typed"  # how a form's values are filled: typed, hand (written in) or blank (a template)
