@@ -372,7 +372,7 @@ def test_conflicting_cues_lower_confidence() -> None:
     text = "UBND XÃ THANH THẠCH\nSố: 12/QĐ-UBND\nTHÔNG BÁO\nVề việc lịch tiếp công dân"
     result = classify(text)
     assert result.confidence < 0.5
-    assert any(c.startswith("runner-up:") for c in result.cues)
+    assert any(c.startswith(("runner-up:", "conflict:")) for c in result.cues)
 
 
 def test_title_far_down_the_page_weighs_less() -> None:
@@ -413,3 +413,84 @@ def test_role_mismatch_rejects_unknown_codes() -> None:
         role_mismatch("quyet_dinh", "ketqua")
     with pytest.raises(ValueError):
         role_mismatch("quyetdinh", "ket_qua")
+
+
+# --- title first ---------------------------------------------------------------------------------------
+# A page whose title is not a tờ khai's but whose body carries a tờ khai's requester block, "Kính gửi",
+# "Đề nghị cơ quan …" and the pledge "Tôi cam đoan …" (issue 10: it came out to_khai, 0.85, accepted).
+LOOKALIKE = """\
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+{title}
+Kính gửi: Ủy ban nhân dân xã Thanh Thạch
+Họ, chữ đệm, tên người yêu cầu: NGUYỄN VĂN HÙNG
+Ngày, tháng, năm sinh: 01/02/1980
+Nơi cư trú: thôn Tân Sơn, xã Thanh Thạch, tỉnh Quảng Trị
+Giấy tờ tùy thân: Căn cước công dân số 044080001234
+Đề nghị cơ quan cho bà Lê Thị Lan thay mặt tôi nộp tờ khai và nhận kết quả đăng ký khai sinh.
+Tôi cam đoan nội dung đề nghị trên đây là đúng sự thật, được sự thỏa thuận nhất trí của các bên liên quan.
+Tôi chịu hoàn toàn trách nhiệm trước pháp luật về nội dung cam đoan của mình.
+Làm tại: Thanh Thạch, ngày 10 tháng 3 năm 2025
+NGƯỜI YÊU CẦU
+Nguyễn Văn Hùng
+"""
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("GIẤY ỦY QUYỀN", "giay_uy_quyen"), ("GIẤY UỶ QUYỀN", "giay_uy_quyen"), ("ĐƠN ĐỀ NGHỊ", "don"),
+    ("ĐƠN XIN CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH", "don"),
+])
+def test_the_title_is_not_outvoted_by_a_tờ_khai_s_boilerplate(title: str, doc_type: str) -> None:
+    result = classify(LOOKALIKE.format(title=title))
+    assert result.doc_type == doc_type, result
+    assert result.title == doc_type
+    # The body reads like a tờ khai: never a confident answer; where the body outweighs the title the page
+    # is a conflict, with both readings first in its cues.
+    assert result.confidence < 0.6, result
+    if result.conflict:
+        assert result.body == "to_khai"
+        assert result.cues[0].startswith("conflict:") and doc_type in result.cues[0] and "to_khai" in result.cues[0]
+    # Its own tờ khai is not a conflict.
+    same = classify(LOOKALIKE.format(title="TỜ KHAI ĐĂNG KÝ KHAI SINH"))
+    assert same.doc_type == "to_khai" and not same.conflict and same.confidence >= 0.6
+
+
+def test_settle_keeps_the_title_and_says_both_readings() -> None:
+    from pipeline.understand.classify import TitleReading, settle
+
+    body_says = Classification("to_khai", 0.85, ("model:to_khai 0.850",))
+    reading = TitleReading("giay_uy_quyen", "GIẤY ỦY QUYỀN", None, None, certified=False)
+    probs = {"to_khai": 0.85, "giay_uy_quyen": 0.12}
+    got = settle(body_says, reading, lambda c: probs.get(c, 0.0))
+    assert (got.doc_type, got.confidence, got.conflict, got.title, got.body) == (
+        "giay_uy_quyen", 0.12, True, "giay_uy_quyen", "to_khai")
+    assert "GIẤY ỦY QUYỀN" in got.cues[0] and "to_khai (0.85)" in got.cues[0] and got.cues[1] == "model:to_khai 0.850"
+    agree = settle(Classification("giay_uy_quyen", 0.9, ()), reading, lambda c: probs.get(c, 0.0))
+    assert agree.doc_type == "giay_uy_quyen" and agree.confidence == 0.9 and not agree.conflict
+    # No title, no symbol: nothing to settle.
+    none = TitleReading(None, None, None, None, certified=False)
+    assert settle(body_says, none, lambda c: 1.0) == body_says
+    # A certified copy's title is the copied paper's: no conflict.
+    copy = TitleReading("giay_khai_sinh", "GIẤY KHAI SINH", None, None, certified=True)
+    assert not settle(Classification("ban_sao_chung_thuc", 0.8, ()), copy, lambda c: 0.8).conflict
+    # A title and a symbol of different classes: the title's class, in review.
+    split = TitleReading("thong_bao", "THÔNG BÁO", "quyet_dinh", "/QĐ-", certified=False)
+    mixed = settle(Classification("thong_bao", 0.7, ()), split, lambda c: 0.7)
+    assert mixed.doc_type == "thong_bao" and mixed.conflict and "/QĐ-" in mixed.cues[0]
+
+
+def test_a_certified_copy_stays_one_whatever_its_title() -> None:
+    result = classify(SHORT["ban_sao_chung_thuc"])
+    assert result.doc_type == "ban_sao_chung_thuc" and not result.conflict
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("QUY ĐỊNH", "khac"), ("MẪU SƠ YẾU LÝ LỊCH", "khac"), ("DANH SÁCH", "khac"), ("VĂN BẢN THỎA THUẬN", "khac"),
+    ("GIẤY ĐỀ NGHỊ CHỨNG THỰC BẢN SAO", "don"), ("MẪU ĐƠN KHIẾU NẠI", "don"), ("GIẤY BIÊN NHẬN HỒ SƠ", "phieu_mot_cua"),
+    ("PHIẾU BÀN GIAO KẾT QUẢ", "phieu_mot_cua"), ("THƯ MỜI", "giay_moi"), ("ĐƠN VỊ THU: BƯU ĐIỆN", None),
+])
+def test_titles_of_papers_offices_print(title: str, doc_type: str | None) -> None:
+    from pipeline.understand.classify import title_reading
+
+    text = f"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n{title}\nNội dung của văn bản."
+    assert title_reading(text).title == doc_type

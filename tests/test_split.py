@@ -156,6 +156,29 @@ def test_blank_is_next_to_no_ink_and_no_text() -> None:
     assert not is_blank(PageResult(page_no=1, source="empty", text="", ink=None))  # ink not measured
 
 
+# --- a ĐƠN and a GIẤY ỦY QUYỀN written on the tờ khai's pattern ---------------------------------------------
+def test_lookalike_pages_after_a_to_khai_start_documents_of_their_own() -> None:
+    """Issue 10: an ĐƠN and a GIẤY ỦY QUYỀN that carry a tờ khai's requester block and pledge were read as
+    the tờ khai before them and merged into it; their titles now start documents of their own."""
+    from pipeline.samples.b_forms import don_hotich, gu_hotich
+    from pipeline.samples.forms import to_khai
+    from pipeline.understand.classify import classify
+    from pipeline.understand.split import first_page_class, split_pages
+
+    pages: list[PageResult] = []
+    for build, seed in ((phieu_mot_cua, 1), (to_khai, 2), (don_hotich, 3), (gu_hotich, 5), (don_hotich, 6)):
+        ctx = Ctx(random.Random(seed), UNITS["H50.12"], DAY, CODE, PROC)
+        for text in render(build(ctx), random.Random(seed)).text.split("\f"):
+            pages.append(PageResult(page_no=len(pages) + 1, source="text_layer", text=text))
+    firsts = [first_page_class(p.text) for p in pages]
+    assert firsts == ["phieu_mot_cua", "to_khai", "don", "giay_uy_quyen", "don"]
+    for p, want in zip(pages[2:], ["don", "giay_uy_quyen", "don"], strict=True):
+        assert classify(p.text).doc_type == want
+    segs = split_pages(pages)
+    assert [s.pages for s in segs] == [(1,), (2,), (3,), (4,), (5,)]
+    assert [s.reason for s in segs] == ["dossier", "class", "class", "class", "class"]
+
+
 # --- generated batches through `sohoa process` ---------------------------------------------------------
 def check_against_truth(records: list[dict[str, Any]], label: BatchLabel) -> None:
     """The records of one batch file match its ground truth: documents, pages, dossiers, sources."""
@@ -178,9 +201,12 @@ def check_against_truth(records: list[dict[str, Any]], label: BatchLabel) -> Non
 @pytest.fixture(scope="module")
 def scan_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BatchLabel]:
     """A pile as a clerk scans it: a paper before any slip, a slip whose printed code has a typo (its QR
-    is right), papers without and with separators, a slip whose QR is smudged, a last paper."""
+    is right), papers without and with separators (among them, with no sheet between them, an ĐƠN and a
+    GIẤY ỦY QUYỀN written on the tờ khai's pattern after the tờ khai), a slip whose QR is smudged, a
+    last paper."""
     out = tmp_path_factory.mktemp("batch")
-    items = [Paper("don"), Blank(), Slip("pairs", typo=True), Paper("to_khai"), Blank(), Paper("giay_khai_sinh"),
+    items = [Paper("don"), Blank(), Slip("pairs", typo=True), Paper("to_khai"), Paper("don", "B.don.hotich"),
+             Paper("giay_uy_quyen", "B.giay_uy_quyen.hotich"), Blank(), Paper("giay_khai_sinh"),
              Slip("damaged"), Paper("can_cuoc")]
     label = write_batch(out, "H50.12/thanh-phan/batch-001.pdf", items, seed=4, fmt="pdf-scan", dpi=200)
     return out, label
@@ -198,7 +224,8 @@ def test_a_scanned_batch_is_split_into_its_documents_and_dossiers(
     typo_slip = records[1]
     assert typo_slip["metadata"]["ma_thu_tuc"] == label.documents[1].ma_thu_tuc  # from the QR's pairs
     assert typo_slip["metadata"]["ma_ho_so"] not in typo_slip["text"]  # the printed code was the typo
-    assert records[4]["dossier_source"] == "slip"  # its QR is smudged: the printed code stands in
+    assert [r["doc_type"] for r in records[2:5]] == ["to_khai", "don", "giay_uy_quyen"]  # one document each
+    assert records[6]["dossier_source"] == "slip"  # its QR is smudged: the printed code stands in
 
     data = tmp_path / "sohoa-data"
     sha = sha256_file(batch)

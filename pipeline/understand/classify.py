@@ -1,4 +1,4 @@
-"""Rule-based document classification over the classes of DOMAIN.md.
+"""Rule-based document classification over the classes of DOMAIN.md, title first.
 
 Every class has three kinds of cue: a title line near the top of the first page (weighted by its
 position and by how many title lines came before it), the type abbreviation of the ``Số:`` symbol,
@@ -6,13 +6,22 @@ and body phrases (some negative: a result never says ``Tôi cam đoan``). Matchi
 so OCR that lost the tone marks still matches. The confidence combines the winner's strength, its
 margin over the runner-up and whether cues of different kinds agree, so one cue alone never gives a
 confident answer.
+
+The printed title (and the symbol's type abbreviation) says what a document is; body boilerplate is
+shared by several classes (the requester block, "Tôi cam đoan …" and "Kính gửi" are on tờ khai, đơn
+and giấy ủy quyền alike) and must not outvote it. `settle` applies that to any candidate answer, the
+rules' or the learned model's: when the title (or the symbol) names another class than the body's
+reading, the title's class is kept, its confidence is what the evidence gives that class, and the
+answer is marked as a conflict with both readings in its cues, for a person to decide. The one
+exception is a certified copy, whose title is the copied paper's.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from pipeline.catalogue import DOC_TYPES
 from pipeline.vn.codes import find_doc_numbers, find_dossier_codes, find_personal_ids
@@ -24,6 +33,9 @@ class Classification:
     doc_type: str  # a code of DOC_TYPES, "khac" when nothing fits
     confidence: float  # 0..1
     cues: tuple[str, ...]  # human-readable reasons, strongest first
+    title: str | None = None  # the class the printed title (or the symbol's type) names, if any
+    body: str | None = None  # the class the rest of the page reads as, when it is not the title's
+    conflict: bool = False  # title and body (or title and symbol) disagree: a person must look
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ _SPECS: dict[str, _Spec] = {
         ),
     ),
     "giay_moi": _Spec(
-        (r"giay moi\b", r"giay gioi thieu\b"),
+        (r"giay moi\b", r"giay gioi thieu\b", r"thu moi\b"),
         (
             (r"tran trong kinh moi", 1.5, "trân trọng kính mời"),
             (r"tran trong gioi thieu", 1.2, "trân trọng giới thiệu"),
@@ -143,7 +155,8 @@ _SPECS: dict[str, _Spec] = {
         ),
     ),
     "don": _Spec(
-        (r"don\b",),
+        # "GIẤY ĐỀ NGHỊ …" is an application as much as an "ĐƠN ĐỀ NGHỊ …"; "ĐƠN VỊ" is not one.
+        (r"don\b(?! vi\b)", r"giay de nghi\b"),
         (
             (r"kinh gui\s*:", 0.6, "Kính gửi:"),
             (r"toi ten la", 1.0, "Tôi tên là"),
@@ -256,6 +269,9 @@ _SPECS: dict[str, _Spec] = {
             r"phieu tu choi\b",
             r"phieu xin loi\b",
             r"phieu kiem soat qua trinh\b",
+            r"phieu huong dan\b",
+            r"giay bien nhan\b",
+            r"(giay|phieu) ban giao (ho so|ket qua)\b",
         ),
         (
             (r"ma ho so\s*:", 1.2, "Mã hồ sơ"),
@@ -271,6 +287,17 @@ _SPECS: dict[str, _Spec] = {
             (r"so tien\b", 0.5, "Số tiền"),
             (r"bang chu\s*:", 0.5, "Bằng chữ:"),
             (r"nguoi nop (tien|phi)", 0.8, "Người nộp tiền"),
+        ),
+    ),
+    # Titles of papers that are none of the classes: the kinds of administrative document Decree 30/2020
+    # (Art. 7) names beside those above, and the lists, forms and letters offices print with them.
+    "khac": _Spec(
+        (
+            r"quy (che|dinh)\b", r"noi quy\b", r"thong cao\b", r"chuong trinh\b", r"phuong an\b", r"de an\b",
+            r"du an\b", r"cong dien\b", r"ban ghi nho\b", r"(van )?ban thoa thuan\b", r"giay nghi phep\b",
+            r"phieu (gui|chuyen|bao|trinh|de xuat|xu ly|lay y kien)\b", r"thu (cong|cam on|ngo)\b",
+            r"danh sach\b", r"bang (ke|tong hop|diem)\b", r"so yeu ly lich\b", r"(bang|giay) khen\b",
+            r"giay xac nhan\b", r"lich (cong tac|tiep)\b",
         ),
     ),
 }
@@ -307,6 +334,13 @@ def _title_candidate(line: str) -> tuple[str, int] | None:
     return (left, start) if start is not None else None
 
 
+def title_lines(text: str) -> list[str]:
+    """The upper-case lines (their left column) at the top of the first page, where titles are."""
+    first_page = normalize(text).split("\f", 1)[0]
+    lines = [ln for ln in first_page.split("\n") if ln.strip()][:_TITLE_ZONE]
+    return [cand[0][cand[1]:] for ln in lines if (cand := _title_candidate(ln)) is not None]
+
+
 def find_titles(text: str) -> list[TitleHit]:
     """Title lines of the first page that name a class, in reading order."""
     norm = normalize(text)
@@ -322,6 +356,9 @@ def find_titles(text: str) -> list[TitleHit]:
         if cand is not None:
             left, start = cand
             folded = fold(left)
+            # Template collections print "MẪU ĐƠN …", "MẪU SƠ YẾU LÝ LỊCH": the title follows the word.
+            if (m_mau := re.match(r"mau\s+(?!so\s*[\d:])", folded[start:])) is not None:
+                start += m_mau.end()
             best: tuple[int, str] | None = None
             for doc_type, patterns in _COMPILED_TITLES.items():
                 for rx in patterns:
@@ -375,36 +412,116 @@ def _scores(text: str) -> dict[str, list[tuple[float, str, str]]]:
     return cues
 
 
-def classify(text: str) -> Classification:
+def _confidence(cues: dict[str, list[tuple[float, str, str]]], totals: dict[str, float], best: str) -> float:
+    """How sure the rules are of `best`: its strength, its margin over the strongest other class (none
+    when another is stronger) and whether cues of different kinds agree."""
+    top = totals[best]
+    if top <= 0:
+        return 0.0
+    second = max((t for c, t in totals.items() if c != best), default=0.0)
+    positive = [(w, kind, label) for w, kind, label in cues[best] if w > 0]
+    kinds = {kind for _, kind, _ in positive}
+    agreement = 0.6 if len(positive) == 1 else 0.8 if len(kinds) == 1 else 1.0
+    strength = 1.0 - math.exp(-top / 3.5)
+    margin = max(0.0, (top - max(second, 0.0)) / top)
+    return max(0.0, min(1.0, strength * (0.35 + 0.65 * margin) * agreement))
+
+
+def _rules(text: str) -> tuple[Classification, dict[str, float]]:
+    """The rules' answer before the title-first check, and their confidence in each class."""
     cues = _scores(text)
     totals = {c: sum(w for w, _, _ in items) for c, items in cues.items()}
-    if any(label.startswith("phrase:Chứng thực bản sao") for _, _, label in cues["ban_sao_chung_thuc"]):
+    if certified(cues):
         # The certification stamp makes the page a certified copy; the copied document's own title
         # and fields describe the original, so they count for less than on an original.
         totals = {c: t if c == "ban_sao_chung_thuc" else t / 2 for c, t in totals.items()}
     ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (runner_up, second) = ranked[0], ranked[1]
-
+    each = {c: round(_confidence(cues, totals, c), 3) for c, t in totals.items() if t > 0}
     if top < _MIN_SCORE:
         weak = tuple(label for items in cues.values() for w, _, label in items if w > 0)
-        return Classification("khac", 0.1 if not weak else 0.15, weak)
-
-    positive = [(w, kind, label) for w, kind, label in cues[best] if w > 0]
-    kinds = {kind for _, kind, _ in positive}
-    if len(positive) == 1:
-        agreement = 0.6
-    elif len(kinds) == 1:
-        agreement = 0.8
-    else:
-        agreement = 1.0
-    strength = 1.0 - math.exp(-top / 3.5)
-    margin = (top - max(second, 0.0)) / top
-    confidence = max(0.0, min(1.0, strength * (0.35 + 0.65 * margin) * agreement))
-
+        return Classification("khac", 0.1 if not weak else 0.15, weak), each
     labels = [label for _, _, label in sorted(cues[best], key=lambda t: -t[0])]
+    margin = (top - max(second, 0.0)) / top
     if second > 0 and margin < 0.5:
         labels.append(f"runner-up:{runner_up}")
-    return Classification(best, round(confidence, 3), tuple(labels))
+    return Classification(best, each[best], tuple(labels)), each
+
+
+def certified(cues: dict[str, list[tuple[float, str, str]]]) -> bool:
+    return any(label.startswith("phrase:Chứng thực bản sao") for _, _, label in cues["ban_sao_chung_thuc"])
+
+
+def classify(text: str) -> Classification:
+    """The rules' class, title first (`settle`)."""
+    candidate, each = _rules(text)
+    return settle(candidate, title_reading(text), lambda c: each.get(c, 0.0))
+
+
+# --- title first ------------------------------------------------------------------------------------
+TITLE_RANK = 12  # a title further down than this many non-empty lines is not the document's own
+
+
+@dataclass(frozen=True)
+class TitleReading:
+    """What the top of the first page says the document is."""
+
+    title: str | None  # the class its printed title names
+    printed: str | None  # that title line as printed
+    symbol: str | None  # the class the Số: symbol's type abbreviation names
+    symbol_text: str | None  # e.g. "/QĐ-"
+    certified: bool  # the page carries the stamp of a certified copy
+
+    @property
+    def first(self) -> str | None:
+        """The class the title says, else the symbol's."""
+        return self.title or self.symbol
+
+
+def title_reading(text: str) -> TitleReading:
+    norm = normalize(text)
+    hits = [h for h in find_titles(norm) if h.rank <= TITLE_RANK]
+    hit = hits[0] if hits else None
+    first_page = norm.split("\f", 1)[0]
+    header = "\n".join([ln for ln in first_page.split("\n") if ln.strip()][:HEADER_ZONE])
+    symbol = symbol_text = None
+    for line in header.split("\n"):
+        # The header's own number, not a citation in a sentence ("Thực hiện Kế hoạch số 25/KH-…"): nothing
+        # in lower case before it on its line.
+        numbers = [dn for dn in find_doc_numbers(line) if not any(ch.islower() for ch in line[: dn.start])]
+        if numbers:
+            dn = numbers[0]
+            if dn.type_abbr is not None and dn.doc_type not in (None, "cong_van"):
+                symbol, symbol_text = dn.doc_type, f"/{dn.type_abbr}-"
+            break
+    stamp = bool(_COMPILED_PHRASES["ban_sao_chung_thuc"][0][0].search(fold(norm)))
+    return TitleReading(hit.doc_type if hit else None, hit.line[:80] if hit else None, symbol, symbol_text, stamp)
+
+
+def settle(candidate: Classification, reading: TitleReading, probability: Callable[[str], float]) -> Classification:
+    """Title first: `candidate` (the rules' or the model's answer) stands when the title and the symbol
+    agree with it; else the title's class is taken, with the confidence `probability` gives it, and the
+    answer is a conflict carrying both readings in its cues. A certified copy is exempt: its title is
+    the copied paper's."""
+    first = reading.first
+    if first is None:
+        return candidate
+    if reading.certified and candidate.doc_type == "ban_sao_chung_thuc":
+        return replace(candidate, title=first)
+    split_header = reading.title is not None and reading.symbol is not None and reading.symbol != reading.title
+    if candidate.doc_type == first and not split_header:
+        return replace(candidate, title=first)
+    said = []
+    if reading.title is not None:
+        said.append(f"title {reading.printed!r} says {reading.title}")
+    if reading.symbol is not None:
+        said.append(f"symbol {reading.symbol_text} says {reading.symbol}")
+    body = candidate.doc_type if candidate.doc_type != first else None
+    if body is not None:
+        said.append(f"the body reads {body} ({candidate.confidence:.2f})")
+    conf = round(min(probability(first), candidate.confidence), 3)
+    cues = (f"conflict: {'; '.join(said)}", *(c for c in candidate.cues if not c.startswith("runner-up:")))
+    return Classification(first, conf, cues, title=first, body=body or reading.symbol, conflict=True)
 
 
 # --- cue features for the statistical model ---------------------------------------------------------

@@ -10,7 +10,9 @@ where each document starts and which dossier it belongs to:
 - a blank page (next to no ink, no text) is a separator: it ends the running document and is
   dropped from the documents;
 - a page that reads as the first page of another class than the running document's (a title near
-  its top, confirmed by the page's other cues) starts a new document of the same dossier.
+  its top, confirmed by the page's other cues, or by the national motto or a number above it when
+  the body reads like another class: an ĐƠN or a GIẤY ỦY QUYỀN that carries a tờ khai's requester
+  block and pledge is still its own document) starts a new document of the same dossier.
 
 Pages after a slip belong to its dossier until the next slip. A wrong split is worse than none, so
 a page without a title always stays with the document before it, and a title the rest of the page
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from pipeline.understand.classify import classify, find_titles
+from pipeline.understand.classify import TITLE_RANK, classify, find_titles
 from pipeline.vn.codes import dossier_unit, find_dossier_codes, parse_personal_id, parse_procedure_code
 from pipeline.vn.text import fold
 from schemas.tasks import PageResult
@@ -41,10 +43,12 @@ DossierSource = Literal["qr", "slip", "text"]
 BLANK_INK = 0.001
 BLANK_MAX_CHARS = 8
 # A page reads as a first page when a class title sits among its first non-empty lines (a Decree 30
-# header takes 3-8, a slip's QR and desk a few more) and the page's own rule cues agree with
-# confidence: a title alone scores about 0.35, a title with a confirming cue of another kind 0.45 and up.
-TITLE_RANK = 12
+# header takes 3-8, a slip's QR and desk a few more: classify.TITLE_RANK) and the page's own rule cues
+# agree with confidence: a title alone scores about 0.35, a title with a confirming cue of another
+# kind 0.45 and up. A title whose body reads as another class (a conflict) is confirmed instead by what
+# only a first page prints above its title: the national motto, or a number and symbol.
 FIRST_PAGE_CONFIDENCE = 0.4
+FIRST_PAGE_TOP = 10  # non-empty lines above the title searched for the motto or a number
 QR_CONFIDENCE = 0.99
 PRINTED_CONFIDENCE = 0.9
 
@@ -185,13 +189,24 @@ def printed_dossier_code(text: str) -> str | None:
     return codes[0] if len(distinct) == 1 else None
 
 
+_MOTTO_RE = re.compile(r"cong hoa xa hoi chu nghia|doc lap\s*-?\s*tu do|^\W*s[o0]\s*:?\s*\d+\s*/", re.MULTILINE)
+
+
 def first_page_class(text: str) -> str | None:
     """The class this page is the first page of, when its title says so near the top and the
-    page's own cues agree; None for a continuation page or when in doubt."""
-    if not any(h.rank <= TITLE_RANK for h in find_titles(text)):
+    page's own cues agree (or, when the body reads as another class, a motto or a number sits above
+    the title); None for a continuation page, a page of no class, or when in doubt."""
+    hits = [h for h in find_titles(text) if h.rank <= TITLE_RANK]
+    if not hits:
         return None
     c = classify(text)
-    return c.doc_type if c.doc_type != "khac" and c.confidence >= FIRST_PAGE_CONFIDENCE else None
+    if c.doc_type == "khac":
+        return None  # a list or an annex titled so belongs to the document before it
+    if not c.conflict:
+        return c.doc_type if c.confidence >= FIRST_PAGE_CONFIDENCE else None
+    top = "\n".join([ln for ln in text.split("\f", 1)[0].split("\n") if ln.strip()][: max(hits[0].rank, 1)]
+                    [-FIRST_PAGE_TOP:])
+    return c.doc_type if _MOTTO_RE.search(fold(top)) else None
 
 
 def cues_of(page: PageResult) -> PageCues:
