@@ -1,5 +1,8 @@
-"""The statistical document classifier: character n-grams of the folded text plus the rule cues,
-a linear model, calibrated so that its confidence is a probability the review threshold can use.
+"""The statistical document classifier: character n-grams of the folded text and of its title lines,
+plus the rule cues, a linear model, calibrated (on templates it was not trained on, train.py) so that
+its confidence is a probability the review threshold can use. Its answer is then checked title first
+(classify.settle): a page whose title names another class than the model reads is a conflict, kept
+under its title's class and sent to review.
 
 Which model is in force, and how it is replaced: model.py; how one is trained: train.py.
 """
@@ -10,13 +13,13 @@ import logging
 import os
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from pipeline.understand.classify import Classification, classify, cue_features
+from pipeline.understand.classify import Classification, classify, cue_features, settle, title_lines, title_reading
 from pipeline.vn.text import fold, normalize
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,11 @@ def model_text(text: str) -> str:
     """What the n-grams see: folded (no marks, lower case) so OCR that lost tone marks still matches."""
     folded = fold(normalize(text[: MODEL_TEXT_CHARS * 2])).lower()
     return re.sub(r"[ \t]+", " ", folded)[:MODEL_TEXT_CHARS]
+
+
+def title_text(text: str) -> str:
+    """What the title n-grams see: the upper-case lines at the top of the first page, folded."""
+    return " | ".join(fold(line).lower() for line in title_lines(text))
 
 
 def cue_matrix(texts: Any) -> np.ndarray:
@@ -49,13 +57,16 @@ class Model:
     info: dict[str, Any]  # trained_at, sklearn version, training sizes, held-out scores
     path: Path | None = None
 
+    def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
+        """Per text: the calibrated probability of every class."""
+        return [{str(c): float(p) for c, p in zip(self.classes, row, strict=True)}
+                for row in self.pipeline.predict_proba(texts)]
+
     def predict(self, texts: list[str]) -> list[tuple[str, float, list[tuple[str, float]]]]:
         """Per text: best class, its calibrated probability, and the top three (class, probability)."""
-        proba = self.pipeline.predict_proba(texts)
         out = []
-        for row in proba:
-            order = np.argsort(row)[::-1]
-            top = [(str(self.classes[i]), float(row[i])) for i in order[:3]]
+        for probs in self.probabilities(texts):
+            top = sorted(probs.items(), key=lambda kv: -kv[1])[:3]
             out.append((top[0][0], top[0][1], top))
         return out
 
@@ -89,23 +100,29 @@ def load_model(path: Path) -> Model:
 
 
 def classify_with(model: Model | None, text: str) -> Classification:
-    """Class and calibrated confidence; the rule cues come along as the human-readable reasons."""
+    """Class and calibrated confidence, title first; the rule cues come along as the human-readable
+    reasons."""
     rules = classify(text)
     if model is None:
-        return Classification(rules.doc_type, rules.confidence, (*rules.cues, "model:none (rules only)"))
-    (doc_type, p, top), = model.predict([text])
+        return replace(rules, cues=(*rules.cues, "model:none (rules only)"))
+    probs = model.probabilities([text])[0]
+    ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+    doc_type, p = ranked[0]
     cues = [f"model:{doc_type} {p:.3f}"]
     # The model was calibrated on whole documents; a fragment of a few words is too little evidence
     # for its probability to mean the same, whatever the words are.
     words = len(model_text(text).split())
-    if words < EVIDENCE_WORDS:
-        p *= words / EVIDENCE_WORDS
+    shrink = min(1.0, words / EVIDENCE_WORDS)
+    if shrink < 1.0:
         cues.append(f"short text: {words} words")
-    cues += [f"alt:{c} {q:.3f}" for c, q in top[1:] if q >= 0.05]
+    cues += [f"alt:{c} {q:.3f}" for c, q in ranked[1:3] if q >= 0.05]
     if rules.doc_type != doc_type:
         cues.append(f"rules:{rules.doc_type} {rules.confidence:.2f}")
-    cues += [c for c in rules.cues if not c.startswith("runner-up:")] if rules.doc_type == doc_type else []
-    return Classification(doc_type, round(p, 3), tuple(cues))
+    else:
+        cues += [c for c in rules.cues if not c.startswith(("runner-up:", "conflict:"))]
+    candidate = Classification(doc_type, round(p * shrink, 3), tuple(cues))
+    return settle(candidate, title_reading(text), lambda c: probs.get(c, 0.0) * shrink)
 
 
-__all__ = ["BUNDLED", "Model", "classify_with", "load_model", "model_text", "save_model", "user_model_path"]
+__all__ = ["BUNDLED", "Model", "classify_with", "load_model", "model_text", "save_model", "title_text",
+           "user_model_path"]

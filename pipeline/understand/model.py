@@ -4,9 +4,10 @@ Where the model comes from, first found wins:
 1. ``<data dir>/models/classifier.joblib``: installed by ``sohoa train`` (generated documents plus
    the clerks' corrections), only when it was not worse than the model it replaced (`retrain`);
 2. ``pipeline/understand/models_data/classifier.joblib``: the bundled default, trained on generated
-   documents only (``sohoa train --from-scratch`` rebuilds it, byte-for-byte reproducible in content);
+   documents of both template families only (``sohoa train --from-scratch`` rebuilds it, reproducible
+   in content);
 3. neither loads (missing, or pickled by another scikit-learn version): a model trained on the spot
-   from generated documents into the data dir (about a minute, once), so a fresh clone works
+   from generated documents into the data dir (a few minutes, once), so a fresh clone works
    without any download.
 When even that fails the rule-based classifier answers alone, and says so in its cues.
 `learned.py` is what a model is, `train.py` how one is made.
@@ -25,15 +26,14 @@ from pipeline.understand.learned import BUNDLED, Model, classify_with, load_mode
 from pipeline.understand.train import (
     CORRECTION_WEIGHT,
     DEFAULT_PER_CLASS,
-    NOISED_COPIES,
+    TRAIN_FAMILIES,
     TRAIN_SEED,
     accuracy,
     corrected_pairs,
     fit,
-    generated_texts,
     heldout_set,
     train_default,
-    with_noise,
+    training_pairs,
 )
 
 log = logging.getLogger(__name__)
@@ -118,11 +118,12 @@ def retrain(
 ) -> TrainReport:
     """Train on generated documents plus corrections; install into the data dir only when the
     candidate scores at least as well as the model in force on the held-out generated set."""
-    generated = with_noise(generated_texts(per_class, TRAIN_SEED), copies=NOISED_COPIES, seed=TRAIN_SEED)
+    generated = training_pairs(per_class, TRAIN_SEED)
     corrections = corrected_pairs(db_url)
-    pairs = generated + corrections
+    pairs = generated + [(t, y, "correction") for t, y in corrections]
     weights = [1.0] * len(generated) + [CORRECTION_WEIGHT] * len(corrections)
-    candidate = fit(pairs, weights, per_class=per_class, corrections=len(corrections))
+    candidate = fit(pairs, weights, per_class=per_class, families=list(TRAIN_FAMILIES),
+                    corrections=len(corrections))
     held = list(heldout) if heldout is not None else heldout_set()
     if current is None:
         current = current_model(data_dir, train_if_missing=False)
