@@ -32,7 +32,7 @@ from pipeline.understand.corrections import learned_lexicon
 from pipeline.understand.extract import extract_document
 from pipeline.understand.model import classify_document
 from pipeline.understand.split import Segment, apply_dossier, split_pages
-from schemas.document import DocumentRecord, DossierVia, OcrSummary, Part, Party
+from schemas.document import ClassificationInfo, DocumentRecord, DossierVia, OcrSummary, Part, Party
 from schemas.tasks import PageResult, PageSpec
 
 EXTENSIONS: dict[Format, str] = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png"}
@@ -199,7 +199,10 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
         doc_type_confidence=round(cls.confidence, 3),
         role=source.role,  # type: ignore[arg-type]
         role_mismatch=mismatch,
-        review=mismatch or cls.confidence < settings.review_threshold,
+        # A title/body conflict is never accepted on its own, whatever its confidence.
+        review=mismatch or cls.confidence < settings.review_threshold or cls.conflict,
+        classification=ClassificationInfo(cues=list(cls.cues), title=cls.title, body=cls.body,
+                                          conflict=cls.conflict),
         metadata=metadata,
         metadata_confidence=confidence,
         parties=[Party(role=p.role, ho_ten=p.ho_ten, so_dinh_danh=p.so_dinh_danh, confidence=p.confidence)

@@ -66,6 +66,15 @@ class Party(BaseModel):
     confidence: float | None = Field(default=None, description="of the name's reading, 0..1; null in ground truth")
 
 
+class ClassificationInfo(BaseModel):
+    """Why the document has its class (pipeline/understand/classify.py, learned.py)."""
+
+    cues: list[str] = Field(default_factory=list, description="the reasons, strongest first (a conflict first)")
+    title: str | None = Field(default=None, description="the class its printed title (or symbol) names")
+    body: str | None = Field(default=None, description="the class the rest of the page reads as, when another")
+    conflict: bool = Field(default=False, description="title and body disagree: sent to review with both readings")
+
+
 class DocumentRecord(BaseModel):
     """One document, as printed by `sohoa process --format jsonl` and stored as `record.json`."""
 
@@ -79,6 +88,7 @@ class DocumentRecord(BaseModel):
     role: Role | None = None
     role_mismatch: bool = Field(default=False, description="the class contradicts the clerk's folder")
     review: bool = Field(default=False, description="sent to the review queue")
+    classification: ClassificationInfo | None = Field(default=None, description="why this class")
     metadata: dict[str, str] = Field(default_factory=dict, description="keys of DOMAIN.md; absent when unread")
     metadata_confidence: dict[str, float] = Field(default_factory=dict)
     parties: list[Party] = Field(default_factory=list, description="the other people the document names")

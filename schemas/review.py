@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Reason = Literal["role_mismatch", "low_confidence", "flagged"]
+Reason = Literal["role_mismatch", "title_conflict", "low_confidence", "flagged"]
 
 
 class ReviewItem(BaseModel):
@@ -15,7 +15,8 @@ class ReviewItem(BaseModel):
     source: str = Field(description="file name; masked for roles that may not see personal data")
     doc_type: str
     confidence: float
-    reason: Reason = Field(description="role_mismatch, low_confidence (under the threshold) or flagged")
+    reason: Reason = Field(description="role_mismatch, title_conflict (the title names another class than the "
+                                       "body reads), low_confidence (under the threshold) or flagged")
     role: str | None = None
     unit: str | None = None
     received: str = Field(description="when the document was recorded, ISO 8601")
@@ -38,6 +39,8 @@ class ReviewDocument(BaseModel):
     doc_type_confidence: float
     role_mismatch: bool
     review: bool = Field(description="still in the review queue")
+    cues: list[str] = Field(default_factory=list, description="why the class: the cues, a title/body conflict first")
+    title_conflict: bool = Field(default=False, description="its title names another class than its body reads")
     pages: int
     metadata: dict[str, str]
     metadata_confidence: dict[str, float]

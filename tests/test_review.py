@@ -141,3 +141,50 @@ def test_train_refuses_a_worse_model_and_installs_a_good_one(settings: Settings)
     installed = current_model(settings.data, train_if_missing=False)
     assert installed is not None and installed.path == user_model_path(settings.data)
     assert installed.info["corrections"] == len(wrong)
+
+
+def test_a_title_body_conflict_goes_to_review_with_both_readings(settings: Settings, tmp_path: Path) -> None:
+    """Issue 10: a GIẤY ỦY QUYỀN (or ĐƠN) carrying a tờ khai's requester block and pledge was classed to_khai
+    with confidence 0.85 and accepted. Title first: it keeps its title's class, and when the body reads
+    as another class it is in the queue with both readings, in `sohoa review` and on the review page."""
+    import random
+
+    from pipeline.samples.layout import render
+    from pipeline.samples.model import Doc, para
+    from sohoa.cli import app
+    from tests.test_classify import LOOKALIKE
+
+    store = open_store(settings)
+    db.migrate(settings.db_url)
+    ids = {}
+    for title, want in (("GIẤY ỦY QUYỀN", "giay_uy_quyen"), ("ĐƠN ĐỀ NGHỊ", "don")):
+        lines = LOOKALIKE.format(title=title).splitlines()
+        pdf = render(Doc(want, [para(x, align="left") for x in lines]), random.Random(1)).pdf
+        path = tmp_path / f"{want}.pdf"
+        path.write_bytes(pdf)
+        src = Source(path, sha256_file(path), path.name, "H50.12", "thanh_phan", datetime.now(UTC))
+        record = digitise(src, settings, store)
+        assert record.doc_type == want, record.classification
+        assert record.classification is not None and record.classification.title == want
+        assert record.classification.cues and (record.review or not record.classification.conflict)
+        stored = json.loads(store.get_bytes(record.outputs[2]))
+        assert stored["classification"]["title"] == want
+        ids[want] = record.doc_id
+
+    # Whatever the model in force reads, a conflict is shown with both readings.
+    doc_id = ids["giay_uy_quyen"]
+    with db.session_scope(settings.db_url) as s:
+        doc = s.get(Document, doc_id)
+        assert doc is not None
+        doc.review = True
+        doc.classification = {"cues": ["conflict: title 'GIẤY ỦY QUYỀN' says giay_uy_quyen; the body reads to_khai "
+                                       "(0.85)", "model:to_khai 0.850"], "title": "giay_uy_quyen", "body": "to_khai",
+                              "conflict": True}
+        item = next(it for it in queue(s, settings.review_threshold) if it.doc_id == doc_id)
+        assert item.conflict
+    runner = CliRunner()
+    listed = runner.invoke(app, ["review"])
+    assert any(doc_id in line and "title conflict" in line for line in listed.output.splitlines()), listed.output
+    shown = runner.invoke(app, ["review", "show", doc_id[:8]])
+    assert "title/body conflict: the title says giay_uy_quyen, the body reads to_khai" in shown.output, shown.output
+    assert "cue: model:to_khai 0.850" in shown.output

@@ -216,3 +216,26 @@ def test_the_no_dossier_list_until_a_clerk_gives_the_dossier(
     assert fixed.status_code == 200, fixed.text
     assert client.get("/api/unlinked", headers=clerk).json() == []
     assert "Mọi tài liệu đều đã thuộc một hồ sơ" in client.get("/unlinked", headers=clerk).text
+
+
+def test_a_title_body_conflict_is_shown_with_both_readings(
+    flagged: tuple[Settings, ObjectStore, DocumentRecord],
+) -> None:
+    settings, _store, record = flagged
+    doc_id = record.doc_id
+    cue = "conflict: title 'GIẤY ỦY QUYỀN' says giay_uy_quyen; the body reads to_khai (0.85)"
+    with db.session_scope(settings.db_url) as s:
+        doc = s.get(Document, doc_id)
+        assert doc is not None and doc.classification is not None  # the pipeline recorded why the class
+        doc.classification = {"cues": [cue, "model:to_khai 0.850"], "title": "giay_uy_quyen", "body": "to_khai",
+                              "conflict": True}
+    client = TestClient(create_app(settings))
+    clerk = {"Authorization": f"Bearer {new_token(settings.db_url, 'lan')}"}
+    [item] = client.get("/api/review", headers=clerk).json()
+    assert item["reason"] == "title_conflict"
+    seen = client.get(f"/api/review/{doc_id}", headers=clerk).json()
+    assert seen["title_conflict"] and seen["cues"][0] == cue
+    assert login(client, "lan", PASSWORD).status_code == 303
+    page = client.get(f"/review/{doc_id}").text
+    assert 'id="title-conflict"' in page and "GIẤY ỦY QUYỀN" in page
+    assert "tiêu đề và nội dung không khớp" in client.get("/review").text

@@ -59,6 +59,8 @@ def _store(request: Request) -> ObjectStore:
 def reason_of(item: QueueItem, threshold: float) -> Reason:
     if item.role_mismatch:
         return "role_mismatch"
+    if item.conflict:
+        return "title_conflict"
     return "low_confidence" if item.confidence < threshold else "flagged"
 
 
@@ -85,6 +87,8 @@ def _document(settings: Settings, who: Principal, doc_id: str) -> ReviewDocument
             doc_id=doc.id, source=Path(doc.source).name if personal else MASK + Path(doc.source).suffix,
             unit=doc.unit, role=doc.role, doc_type=doc.doc_type, doc_type_confidence=doc.doc_type_confidence,
             role_mismatch=doc.role_mismatch, review=doc.review, pages=doc.pages, metadata=fields,
+            cues=list((doc.classification or {}).get("cues", [])),
+            title_conflict=bool((doc.classification or {}).get("conflict")),
             metadata_confidence=dict(doc.field_confidence),
             masked=[] if personal else sorted(PERSONAL_KEYS & doc.fields.keys()),
             text=doc.text if personal else None,

@@ -86,6 +86,8 @@ class Document(Base):
     doc_type_confidence: Mapped[float] = mapped_column(Float)
     role_mismatch: Mapped[bool] = mapped_column(Boolean, default=False)
     review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # schemas.document.ClassificationInfo: the cues, the title's and the body's readings, a conflict.
+    classification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ma_ho_so: Mapped[str | None] = mapped_column(ForeignKey("dossier.ma_ho_so"), index=True)
     pages: Mapped[int] = mapped_column(Integer)
     pages_ocr: Mapped[int] = mapped_column(Integer, default=0)

@@ -53,6 +53,7 @@ def save_document(
             doc_type_confidence=record.doc_type_confidence,
             role_mismatch=record.role_mismatch,
             review=record.review,
+            classification=record.classification.model_dump(mode="json") if record.classification else None,
             ma_ho_so=ma_ho_so,
             pages=record.pages,
             pages_ocr=record.ocr.pages_ocr,

@@ -52,6 +52,7 @@ class QueueItem:
     created: str
     unit: str | None = None
     flagged: bool = False  # sent to review by the pipeline (low confidence or role mismatch when processed)
+    conflict: bool = False  # its title names another class than its body reads (classify.settle)
 
 
 def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem]:
@@ -66,7 +67,8 @@ def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem
         Correction.document_id.in_([d.id for d in rows]))).all())
     return [
         QueueItem(d.id, d.source, d.doc_type, d.doc_type_confidence, d.role, d.role_mismatch,
-                  d.created_at.isoformat(timespec="seconds"), d.unit, d.review)
+                  d.created_at.isoformat(timespec="seconds"), d.unit, d.review,
+                  bool((d.classification or {}).get("conflict")))
         for d in rows
         if d.review or d.id not in reviewed  # once a person looked at it, low confidence alone no longer queues it
     ]

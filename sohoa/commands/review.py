@@ -37,7 +37,8 @@ def list_(limit: Annotated[int, typer.Option(help="at most this many documents")
         typer.echo("nothing to review")
         return
     for it in items:
-        why = "role mismatch" if it.role_mismatch else f"confidence {it.confidence:.2f}"
+        why = ("role mismatch" if it.role_mismatch else "title conflict" if it.conflict
+               else f"confidence {it.confidence:.2f}")
         typer.echo(f"{it.doc_id}  {it.doc_type:20} {why:16} {it.role or '-':14} {Path(it.source).name}")
     typer.echo(f"{len(items)} document(s); threshold {settings.review_threshold}")
 
@@ -58,6 +59,11 @@ def show(doc_id: Annotated[str, typer.Argument(help="document id or a unique pre
         typer.echo(f"document {doc.id}  source {doc.source}")
         typer.echo(f"doc_type {doc.doc_type}  confidence {doc.doc_type_confidence:.3f}  role {doc.role or '-'}"
                    f"  role_mismatch {doc.role_mismatch}  review {doc.review}")
+        info = doc.classification or {}
+        if info.get("conflict"):
+            typer.echo(f"title/body conflict: the title says {info.get('title')}, the body reads {info.get('body')}")
+        for cue in info.get("cues", []):
+            typer.echo(f"  cue: {cue}")
         for k, v in doc.fields.items():
             typer.echo(f"  {k:18} {v}  ({doc.field_confidence.get(k, '-')})")
         for p in doc.parties or []:
