@@ -488,6 +488,7 @@ def test_a_certified_copy_stays_one_whatever_its_title() -> None:
     ("QUY ĐỊNH", "khac"), ("MẪU SƠ YẾU LÝ LỊCH", "khac"), ("DANH SÁCH", "khac"), ("VĂN BẢN THỎA THUẬN", "khac"),
     ("GIẤY ĐỀ NGHỊ CHỨNG THỰC BẢN SAO", "don"), ("MẪU ĐƠN KHIẾU NẠI", "don"), ("GIẤY BIÊN NHẬN HỒ SƠ", "phieu_mot_cua"),
     ("PHIẾU BÀN GIAO KẾT QUẢ", "phieu_mot_cua"), ("THƯ MỜI", "giay_moi"), ("ĐƠN VỊ THU: BƯU ĐIỆN", None),
+    ("- KẾ HOẠCH", None),  # the rest of "PHÒNG TÀI CHÍNH - KẾ HOẠCH" broken over two lines
 ])
 def test_titles_of_papers_offices_print(title: str, doc_type: str | None) -> None:
     from pipeline.understand.classify import title_reading

@@ -213,7 +213,7 @@ def test_tesseract_reads_a_clean_decision(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def family_b(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SampleLabel]]:
     out = tmp_path_factory.mktemp("family-b")
-    return out, generate(out, n=3 * len(DOC_TYPES), seed=3, doc_types=DOC_TYPES, formats=["pdf-digital"], family="B")
+    return out, generate(out, n=2 * len(DOC_TYPES), seed=3, doc_types=DOC_TYPES, formats=["pdf-digital"], family="B")
 
 
 def test_every_family_b_template_renders_its_class_in_other_fonts() -> None:

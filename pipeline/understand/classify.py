@@ -328,7 +328,8 @@ def _title_candidate(line: str) -> tuple[str, int] | None:
     """The left column of an upper-case line and the offset of its first letter, else None."""
     left, _ = split_motto(line)
     left = left.rstrip()
-    if not is_upper_line(left, min_letters=3):
+    # "- KẾ HOẠCH" under "PHÒNG TÀI CHÍNH" is the rest of a body's name broken over two lines, not a title.
+    if left.lstrip()[:1] in ("-", "–", "—") or not is_upper_line(left, min_letters=3):
         return None
     start = next((i for i, ch in enumerate(left) if ch.isalpha()), None)
     return (left, start) if start is not None else None

@@ -27,6 +27,17 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 BUNDLED = Path(__file__).parent / "models_data" / "classifier.joblib"
 EVIDENCE_WORDS = 60  # fewer words than this lower the confidence in proportion
+# A page OCR could not read (turned upside down and not righted, a photo of a photo) gives words that are
+# no Vietnamese syllables. OCR'd upright pages, generated or real, have 67 % and more of their words
+# spelt as syllables (median 97 %); those two read 44-46 %. Under READABLE_FULL the confidence is lowered
+# in proportion, down to nothing at READABLE_NONE: garbage is no evidence, whatever class it resembles.
+READABLE_FULL = 0.65
+READABLE_NONE = 0.35
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"  # onset
+    r"(?:uye|uya|uoi|uou|ieu|yeu|oai|oay|oeo|uay|[aeiouy]{1,3})"  # nucleus (folded: no marks)
+    r"(?:ch|ng|nh|[cmnpt])?$"  # coda
+)
 MODEL_TEXT_CHARS = 6000  # the first pages say what a document is; the rest only costs time
 
 
@@ -34,6 +45,12 @@ def model_text(text: str) -> str:
     """What the n-grams see: folded (no marks, lower case) so OCR that lost tone marks still matches."""
     folded = fold(normalize(text[: MODEL_TEXT_CHARS * 2])).lower()
     return re.sub(r"[ \t]+", " ", folded)[:MODEL_TEXT_CHARS]
+
+
+def readable_share(text: str) -> float:
+    """The share of a text's words spelt as Vietnamese syllables (after folding); 1.0 for no words."""
+    words = [w for w in re.findall(r"[^\W\d_]+", model_text(text)) if w.isalpha()]
+    return sum(bool(_SYLLABLE.match(w)) for w in words) / len(words) if words else 1.0
 
 
 def title_text(text: str) -> str:
@@ -115,6 +132,10 @@ def classify_with(model: Model | None, text: str) -> Classification:
     shrink = min(1.0, words / EVIDENCE_WORDS)
     if shrink < 1.0:
         cues.append(f"short text: {words} words")
+    share = readable_share(text)
+    if share < READABLE_FULL:
+        shrink *= max(0.0, (share - READABLE_NONE) / (READABLE_FULL - READABLE_NONE))
+        cues.append(f"unreadable text: {share:.0%} of its words are Vietnamese syllables")
     cues += [f"alt:{c} {q:.3f}" for c, q in ranked[1:3] if q >= 0.05]
     if rules.doc_type != doc_type:
         cues.append(f"rules:{rules.doc_type} {rules.confidence:.2f}")
