@@ -1,0 +1,72 @@
+"""The real evaluation set's labels (bench/realset/labels.jsonl) and how fetch derives its files."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from bench import realset
+from pipeline.catalogue import DOC_TYPES
+
+HOSTS = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def test_every_label_names_its_source_and_keeps_no_private_name() -> None:
+    docs = realset.load()
+    assert len(docs) == 83 and len({d.id for d in docs}) == 83
+    for d in docs:
+        assert HOSTS.match(d.source_repo) and re.fullmatch(r"[0-9a-f]{40}", d.commit), d.id
+        assert re.fullmatch(r"[0-9a-f]{64}", d.sha256) and d.licence
+        assert d.derive["how"] in ("copy", "pages", "images", "convert", "manual")
+        assert d.classes <= set(DOC_TYPES)
+        if d.blank:
+            assert not d.truth
+        for key in ("ho_ten", "so_dinh_danh"):
+            assert key not in d.truth or str(d.truth[key]).startswith("sha256:"), d.id
+        assert all(str(p.get("name", "sha256:")).startswith("sha256:") for p in d.parties), d.id
+    assert realset.raw_url("a/b", "c" * 40, "x y/!~!z.pdf") == (
+        f"https://raw.githubusercontent.com/a/b/{'c' * 40}/x%20y/%21~%21z.pdf")
+
+
+def _pdf(pages: int) -> bytes:
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def test_fetch_derives_pages_and_images_and_refuses_hand_edits(tmp_path: Path) -> None:
+    doc = next(d for d in realset.load() if d.derive["how"] == "pages")
+    realset._derive(doc, [_pdf(6)], tmp_path / "p.pdf")
+    with pikepdf.open(tmp_path / "p.pdf") as out:
+        assert len(out.pages) == len(doc.derive["pages"])
+    imgs = next(d for d in realset.load() if d.derive["how"] == "images")
+    pngs = []
+    for _ in range(imgs.derive["count"]):
+        buf = io.BytesIO()
+        Image.new("RGB", (300, 400), "white").save(buf, "PNG")
+        pngs.append(buf.getvalue())
+    realset._derive(imgs, pngs, tmp_path / "i.pdf")
+    with pikepdf.open(tmp_path / "i.pdf") as out:
+        assert len(out.pages) == imgs.derive["count"]
+    manual = next(d for d in realset.load() if d.derive["how"] == "manual")
+    with pytest.raises(realset.FetchError, match="--from"):
+        realset._derive(manual, [b""], tmp_path / "m.pdf")
+
+
+def test_fetch_copies_a_local_set_and_says_what_is_missing(tmp_path: Path) -> None:
+    docs = realset.load()[:2]
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / docs[0].name).write_bytes(b"%PDF-1.4 not the labelled file")
+    written, warnings, errors = realset.fetch(tmp_path / "out", docs, src)
+    assert written == 1 and (tmp_path / "out" / docs[0].name).exists()
+    assert warnings == [f"{docs[0].id}: sha256 differs from the labelled file"]
+    assert errors == [f"{docs[1].id}: no {docs[1].name} in {src}"]
