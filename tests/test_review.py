@@ -121,7 +121,7 @@ def test_train_refuses_a_worse_model_and_installs_a_good_one(settings: Settings)
     current = fit(with_noise(generated_texts(per_class, 101), copies=2, seed=101))
     held = with_noise(generated_texts(1, 202), copies=1, seed=202)
     # A careless reviewer relabels every decision, công văn and tờ khai as "khác".
-    wrong = [(t, y) for t, y in generated_texts(4, 404, doc_types=["quyet_dinh", "cong_van", "to_khai"])]
+    wrong = [(t, y) for t, y in generated_texts(8, 404, doc_types=["quyet_dinh", "cong_van", "to_khai"])]
     with db.session_scope(settings.db_url) as s:
         for text, y in wrong:
             _add_document(s, text, y, "khac")
