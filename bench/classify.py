@@ -251,10 +251,14 @@ def _same(truth: str, got: str) -> bool:
     return _norm(truth) == _norm(got)
 
 
+# Labelled for the record but not read by the pipeline (the superior body of a two-level header).
+UNSCORED = frozenset({"co_quan_chu_quan"})
+
+
 def field_scores(rows: list[tuple[dict[str, str], dict[str, str]]]) -> dict[str, dict[str, float]]:
     """Per key of the labels: precision, recall, F1 (a wrong value is both a FP and a FN). Only documents
     whose truth has any key take part (a blank template has nothing to read)."""
-    keys = sorted({k for truth, _ in rows for k in truth})
+    keys = sorted({k for truth, _ in rows for k in truth} - UNSCORED)
     out: dict[str, dict[str, float]] = {}
     for k in keys:
         tp = fp = fn = 0
