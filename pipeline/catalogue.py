@@ -104,3 +104,60 @@ MANDATORY_FIELDS: dict[str, tuple[str, ...]] = {
 
 # Inbox folder names are the role codes with hyphens, as clerks see them.
 ROLE_FOLDERS: dict[str, str] = {r.replace("_", "-"): r for r in ROLES}
+
+# --- names people read (web pages, CLI tables): Vietnamese first, English second ---------------------
+DOC_TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "quyet_dinh": ("Quyết định", "Decision"),
+    "chi_thi": ("Chỉ thị", "Directive"),
+    "nghi_quyet": ("Nghị quyết", "Resolution"),
+    "huong_dan": ("Hướng dẫn", "Guidance"),
+    "cong_van": ("Công văn", "Official letter"),
+    "thong_bao": ("Thông báo", "Notice"),
+    "to_trinh": ("Tờ trình", "Submission"),
+    "bao_cao": ("Báo cáo", "Report"),
+    "ke_hoach": ("Kế hoạch", "Plan"),
+    "bien_ban": ("Biên bản", "Minutes"),
+    "giay_moi": ("Giấy mời / giấy giới thiệu", "Invitation / introduction letter"),
+    "giay_uy_quyen": ("Giấy ủy quyền", "Power of attorney"),
+    "hop_dong": ("Hợp đồng", "Contract"),
+    "to_khai": ("Tờ khai", "Application form"),
+    "don": ("Đơn", "Application / request"),
+    "giay_khai_sinh": ("Giấy khai sinh", "Birth certificate"),
+    "trich_luc_ho_tich": ("Trích lục hộ tịch", "Civil-status extract"),
+    "gcn_ket_hon": ("Giấy chứng nhận kết hôn", "Marriage certificate"),
+    "xac_nhan_tthn": ("Giấy xác nhận tình trạng hôn nhân", "Marital-status certificate"),
+    "giay_chung_sinh": ("Giấy chứng sinh", "Birth notification"),
+    "giay_bao_tu": ("Giấy báo tử", "Death notification"),
+    "ban_sao_chung_thuc": ("Bản sao chứng thực", "Certified copy"),
+    "gcn_qsdd": ("Giấy chứng nhận quyền sử dụng đất", "Land-use right certificate"),
+    "giay_phep_xay_dung": ("Giấy phép xây dựng", "Building permit"),
+    "gcn_ho_kinh_doanh": ("Giấy chứng nhận đăng ký hộ kinh doanh", "Household-business registration"),
+    "can_cuoc": ("Căn cước / CCCD", "Identity card"),
+    "phieu_mot_cua": ("Phiếu một cửa (tiếp nhận, bổ sung, từ chối)", "One-stop-shop slip"),
+    "bien_lai": ("Biên lai thu phí, lệ phí", "Fee receipt"),
+    "khac": ("Loại khác", "Other"),
+}
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "thanh_phan": ("Thành phần hồ sơ", "Component"),
+    "ket_qua_xu_ly": ("Kết quả xử lý trung gian", "Intermediate result"),
+    "ket_qua": ("Kết quả giải quyết", "Result"),
+}
+
+
+def _lang_index(lang: str) -> int:
+    return 1 if lang == "en" else 0
+
+
+def doc_type_name(code: str | None, lang: str = "vi") -> str:
+    """A class as a reader names it; an unknown code is shown as it is."""
+    if not code:
+        return "—"
+    names = DOC_TYPE_NAMES.get(code)
+    return names[_lang_index(lang)] if names else code
+
+
+def role_name(code: str | None, lang: str = "vi") -> str:
+    if not code:
+        return "—"
+    names = ROLE_NAMES.get(code)
+    return names[_lang_index(lang)] if names else code

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+# A time as it leaves the program, always with its zone: SQLite hands back naive times, written in UTC.
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 Role = Literal["thanh_phan", "ket_qua_xu_ly", "ket_qua"]
 # Where a document's dossier code came from, most trusted first (DESIGN.md).
@@ -127,5 +135,5 @@ class UnlinkedDocument(BaseModel):
     doc_type_confidence: float
     unit: str | None = None
     role: Role | None = None
-    created_at: datetime
+    created_at: UtcDatetime
     prefix: str = Field(description="where its objects are in the store (under no-dossier/)")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from schemas.document import UtcDatetime
 
 Reason = Literal["role_mismatch", "title_conflict", "low_confidence", "flagged"]
 
@@ -27,7 +28,7 @@ class CorrectionInfo(BaseModel):
     old_value: str | None
     new_value: str | None
     by: str
-    at: datetime
+    at: UtcDatetime
 
 
 class ReviewDocument(BaseModel):

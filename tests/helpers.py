@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import threading
@@ -63,6 +64,8 @@ def save_digital_pdf(path: Path, lines: list[str] = LINES) -> Path:
 # --- the web app in a thread, and Debian's chromium driven by Playwright --------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Screenshots of the browser tests are kept here (SOHOA_TEST_ARTEFACTS, else test-artefacts/ in the checkout).
+ARTEFACTS = Path(os.environ.get("SOHOA_TEST_ARTEFACTS") or Path(__file__).resolve().parents[1] / "test-artefacts")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -99,6 +102,28 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """A full-page screenshot kept as a test artefact (`test-artefacts/screenshots/<name>.png`)."""
+    path = ARTEFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5000, path  # a page, not a blank
+    return path
+
+
+def browser_login(browser: Any, base: str, user: str, password: str, path: str = "") -> Any:
+    """A new browser context logged in through the login form; returns its page, at `path`."""
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    page.goto(base + path)
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if path:
+        page.goto(base + path)
+    return page
 
 
 def login(client: Any, username: str, password: str) -> Any:

@@ -17,6 +17,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from pipeline.clock import show_time
 from pipeline.identity import sha256_file
 from pipeline.read import preprocess
 from pipeline.read.ocr import qr_codes
@@ -258,6 +259,8 @@ def test_a_scanned_batch_is_split_into_its_documents_and_dossiers(
     assert [r["doc_id"] for r in rows] == [records[0]["doc_id"]]
     table = run_sohoa(tmp_path, "dossiers", "unlinked").stdout
     assert records[0]["doc_id"] in table and "1 document(s) linked to no dossier" in table
+    # Issue 14: the CLI and the web show a time alike, in ICT with its zone (pipeline/clock.py).
+    assert show_time(listed[0]["created_at"]) in table and show_time(listed[0]["created_at"]).endswith(" ICT")
 
 
 def test_a_born_digital_batch_and_a_file_that_is_one_document(tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ def test_status_page_in_a_browser(served: str, tmp_path: Path) -> None:
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(served)
-        assert page.title() == "sohoa — tình trạng số hóa"
+        assert page.title() == "sohoa — Tình trạng số hóa"
+        assert page.locator("html").get_attribute("lang") == "vi"
         cards = page.locator(".card").all_inner_texts()
         assert any(c.split()[0] == "3" and "tệp đã nhận" in c for c in cards), cards
         assert any(c.split()[0] == "1" and "cách ly" in c for c in cards), cards
@@ -74,3 +75,27 @@ def test_status_page_in_a_browser(served: str, tmp_path: Path) -> None:
         assert "vanhanh" in page.locator("nav").inner_text()
         page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
         assert (tmp_path / "status.png").stat().st_size > 5000
+        # Issue 14: ?lang=en turns the status page English, its <html lang> too, and it stays so.
+        page.click("nav a.lang")
+        assert page.title() == "sohoa — Digitisation status"
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert "files received" in page.locator(".cards").inner_text()
+        page.goto(served)
+        assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_status_page_names_classes_and_roles(settings: Settings, tmp_path: Path) -> None:
+    """Issue 14: the page showed raw class codes (`bao_cao`); it names them, in the reader's language."""
+    from pipeline.keep.models import Document
+
+    seed(settings, tmp_path)
+    with db.session_scope(settings.db_url) as s:
+        s.add(Document(id="d-1", sha256="c" * 64, unit="H50.12", role="ket_qua", source="x.pdf", doc_type="bao_cao",
+                       doc_type_confidence=0.9, pages=1, prefix="p/"))
+    client = TestClient(create_app(settings))
+    token = {"Authorization": f"Bearer {new_token(settings.db_url, 'vanhanh')}"}
+    vi = client.get("/", headers=token).text
+    assert ">Báo cáo<" in vi and ">bao_cao<" not in vi and '<html lang="vi">' in vi
+    en = client.get("/?lang=en", headers=token).text
+    assert ">Report<" in en and '<html lang="en">' in en and "Digitisation status" in en
+    assert "Kết quả giải quyết" in client.get("/?fragment=1&lang=vi", headers=token).text

@@ -155,6 +155,11 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
         page.wait_for_url(f"{base}review/{doc_id}")
         page.wait_for_function("document.querySelector('.pages img').naturalWidth > 0")
         assert page.locator("#f-ho_ten").input_value() == name
+        assert page.locator("#review-state").inner_text() == "chờ kiểm tra"
+        # Issue 14: the date field reads day/month/year whatever the browser's locale (an <input type=date>
+        # followed it: mm/dd/yyyy in an English browser).
+        assert page.locator("#f-ngay_ban_hanh").get_attribute("type") == "text"
+        assert page.locator("#f-ngay_ban_hanh").get_attribute("placeholder") == "ngày/tháng/năm"
 
         page.fill("#f-so_dinh_danh", "12345")  # a mistake first: shown beside the field, nothing saved
         page.click("#save")
@@ -166,10 +171,17 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
         page.select_option("select[name=doc_type]", "don")
         page.fill("#f-so_dinh_danh", IDENTIFIER)
         page.fill("#f-trich_yeu", "Về việc đăng ký khai sinh")
+        page.fill("#f-ngay_ban_hanh", "31/12/2099")  # no such issue date yet: said in the form's own terms
+        page.click("#save")
+        assert "ngày/tháng/năm" in page.locator(".error[data-key=ngay_ban_hanh]").inner_text()
+        page.fill("#f-ngay_ban_hanh", "07/04/2023")
         page.click("#save")
         page.wait_for_url(f"{base}review/{doc_id}?saved=1")
         assert "Đã lưu" in page.locator(".notice").inner_text()
-        assert page.locator("#doc-type").inner_text() == "don"
+        assert page.locator("#doc-type").inner_text() == "Đơn"
+        assert page.locator("#doc-type").get_attribute("title") == "don"
+        assert page.locator("#review-state").inner_text() == "đã kiểm tra"
+        assert page.locator("#f-ngay_ban_hanh").input_value() == "07/04/2023"
         page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         page.goto(base + "review")
         assert page.locator(f"tr[data-doc='{doc_id}']").count() == 0
@@ -187,7 +199,8 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
         assert doc is not None and doc.doc_type == "don" and not doc.review
         assert doc.fields["so_dinh_danh"] == IDENTIFIER and doc.fields["trich_yeu"] == "Về việc đăng ký khai sinh"
         rows = s.scalars(select(Correction).where(Correction.document_id == doc_id)).all()
-        assert {(c.field, c.new_value) for c in rows} == {
+        assert doc.fields["ngay_ban_hanh"] == "2023-04-07"
+        assert {(c.field, c.new_value) for c in rows} - {("ngay_ban_hanh", "2023-04-07")} == {
             ("doc_type", "don"), ("so_dinh_danh", IDENTIFIER), ("trich_yeu", "Về việc đăng ký khai sinh")}
         assert {c.by for c in rows} == {"lan"}
     body, metas = _stored(store, record)

@@ -4,21 +4,24 @@ a login or an API token (web/auth.py); /healthz alone is open, for load balancer
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from starlette.responses import Response
 
 from pipeline.config import Settings, get_settings
 from pipeline.index.status import status
 from pipeline.keep import db
 from schemas.report import Report
-from web import review
+from web import documents, review
 from web.auth import Principal, install, require
 from web.pages import render
 
-ROLE_NAMES = {"thanh_phan": "Thành phần hồ sơ", "ket_qua_xu_ly": "Kết quả xử lý", "ket_qua": "Kết quả"}
+STATIC = Path(__file__).parent / "static"
+# What the pages load besides themselves, served by the app (never a CDN), behind a login like the rest.
+STATIC_FILES = {p.name: p for p in STATIC.iterdir() if p.is_file()} if STATIC.is_dir() else {}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install(app, settings)
     app.include_router(review.router)
+    app.include_router(documents.router)
 
     from pipeline.index.prom import metrics_response  # Prometheus exposition, read from the database per scrape
 
@@ -68,8 +72,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(422, str(e)) from e
 
     @app.get("/", include_in_schema=False)
-    def index(request: Request, _: Annotated[Principal, Depends(require("status"))]) -> Response:
-        return render(request, "status.html", {"s": status(settings.db_url), "roles": ROLE_NAMES,
-                                               "data_dir": settings.data})
+    def index(request: Request, _: Annotated[Principal, Depends(require("status"))], fragment: int = 0) -> Response:
+        """The status page; `?fragment=1` is its body alone, which the page fetches to refresh itself."""
+        return render(request, "_status_body.html" if fragment else "status.html",
+                      {"s": status(settings.db_url), "data_dir": settings.data})
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str, _: Annotated[Principal, Depends(require("status"))]) -> Response:
+        path = STATIC_FILES.get(name)
+        if path is None:
+            raise HTTPException(404, f"no static file {name}")
+        return FileResponse(path, headers={"Cache-Control": "private, max-age=3600"})
 
     return app

@@ -29,8 +29,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "review": frozenset({"clerk", "operator", "admin"}),  # the queue (masked for an operator)
     "review.fix": frozenset({"clerk", "admin"}),
     "personal_data": frozenset({"clerk", "admin"}),
-    "reports": frozenset({"analyst", "admin"}),
+    "reports": frozenset({"analyst", "admin"}),  # the index dashboard, its drill-downs and exports
     "metrics": frozenset({"operator", "admin"}),
+    "documents": frozenset(ROLES),  # the list and a document's page (masked unless personal_data)
+    "search": frozenset({"clerk", "admin"}),  # searching the text finds people by name
+    "console": frozenset({"operator", "admin"}),  # queues, workers, failed files and their actions
+    "audit": frozenset({"admin"}),  # who saw or exported personal data
 }
 # Paths answered in JSON (401 with WWW-Authenticate) rather than with the login page.
 API_PREFIXES = ("/api/", "/metrics", "/openapi.json")
@@ -116,6 +120,7 @@ def require(permission: str) -> Callable[..., Principal]:
     def dependency(
         request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
     ) -> Principal:
+        """Refuses a request without a login or token (401) and a role without `permission` (403)."""
         who = principal_of(request, creds)
         if who is None:
             raise LoginRequired()
@@ -124,6 +129,7 @@ def require(permission: str) -> Callable[..., Principal]:
             raise Forbidden(who, permission)
         return who
 
+    dependency.permission = permission  # type: ignore[attr-defined]  # read by the test over every route
     return dependency
 
 

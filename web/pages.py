@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from pipeline.index.metrics import VN_TZ
-from pipeline.keep.models import stored_utc
+from pipeline.catalogue import doc_type_name, role_name
+from pipeline.clock import show_time
 from web.i18n import LANGS, translator
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -38,21 +38,21 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def local_time(value: datetime | str) -> str:
-    """A stored time (UTC; naive from SQLite) as the clock on the office wall reads it."""
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return stored_utc(when).astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M")
-
-
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
     lang = lang_of(request)
+    other = "vi" if lang == "en" else "en"
     base = {
         "lang": lang,
         "t": translator(lang),
         "user": getattr(request.state, "principal", None),
         "csrf": csrf_token(request),
         "path": request.url.path,
-        "local_time": local_time,
+        # The same page in the other language: the filters of the page kept, only `lang` changed.
+        "other_lang_query": urlencode({**{k: v for k, v in request.query_params.items() if k != "lang"},
+                                       "lang": other}),
+        "local_time": show_time,  # every time on every page in ICT, with its zone (pipeline/clock.py)
+        "type_name": doc_type_name,
+        "role_name": role_name,
     }
     response = TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
     # Pages may hold personal data and forms: kept out of shared caches and never framed by another site.

@@ -4,7 +4,9 @@ document with its page images and fields, and the correction form (pipeline/unde
 from __future__ import annotations
 
 import io
+import re
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,28 +16,24 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from pipeline.catalogue import DOC_TYPES, ROLES
+from pipeline.catalogue import DOC_TYPES, ROLES, doc_type_name, role_name
 from pipeline.config import Settings
 from pipeline.index.unlinked import count_unlinked, list_unlinked
 from pipeline.keep import db
 from pipeline.keep.models import Correction, Document
 from pipeline.keep.store import ObjectStore, StoreError, open_store
-from pipeline.understand.extract.title import TYPE_NAMES
 from pipeline.understand.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
 from schemas.document import METADATA_KEYS, UnlinkedDocument
 from schemas.review import CorrectionInfo, Reason, ReviewDocument, ReviewFix, ReviewItem, ReviewRejected
 from web.auth import Principal, check_csrf, form_of, require
+from web.i18n import translator
 from web.pages import lang_of, render
 
 # Names and identifiers of people: shown only to roles with personal_data (DOMAIN.md: personal data).
 PERSONAL_KEYS = frozenset({"ho_ten", "so_dinh_danh", "nguoi_ky"})
 MASK = "•••"
 PREVIEW_DPI = 110
-ROLE_NAMES = {
-    "thanh_phan": ("Thành phần hồ sơ", "Component"),
-    "ket_qua_xu_ly": ("Kết quả xử lý", "Intermediate result"),
-    "ket_qua": ("Kết quả", "Result"),
-}
+_DMY = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
 # pdfium is not thread-safe, and sync handlers run in a thread pool.
 _PDFIUM = threading.Lock()
 
@@ -197,12 +195,30 @@ def api_unlinked(request: Request, who: Reader, unit: str | None = None, limit: 
 
 
 def _type_options(lang: str) -> list[tuple[str, str]]:
-    return [(t, f"{TYPE_NAMES[t]} ({t})" if lang == "vi" and t in TYPE_NAMES else t) for t in DOC_TYPES]
+    return [(t, f"{doc_type_name(t, lang)} ({t})") for t in DOC_TYPES]
 
 
 def _role_options(lang: str) -> list[tuple[str, str]]:
-    i = 1 if lang == "en" else 0
-    return [(r, ROLE_NAMES[r][i]) for r in ROLES]
+    return [(r, role_name(r, lang)) for r in ROLES]
+
+
+def day_month_year(iso: str) -> str:
+    """An ISO date as the form shows it, dd/mm/yyyy whatever the browser's locale; anything else as it is."""
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+    except ValueError:
+        return iso
+
+
+def iso_date(typed: str) -> str:
+    """The form's dd/mm/yyyy (or ISO, or a typo left for the validator to name) as the record keeps it."""
+    m = _DMY.fullmatch(typed)
+    if m is None:
+        return typed
+    try:
+        return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+    except ValueError:
+        return typed
 
 
 @router.get("/review", include_in_schema=False)
@@ -211,7 +227,7 @@ def queue_page(request: Request, who: Reader, accepted: str | None = None) -> Re
     items = _items(settings, who, 200)
     return render(request, "review_queue.html", {
         "items": items, "threshold": settings.review_threshold, "accepted": accepted,
-        "roles": dict(_role_options(lang_of(request))), "type_names": TYPE_NAMES,
+        "roles": dict(_role_options(lang_of(request))),
     })
 
 
@@ -219,7 +235,7 @@ def queue_page(request: Request, who: Reader, accepted: str | None = None) -> Re
 def unlinked_page(request: Request, who: Reader, unit: str | None = None) -> Response:
     n, docs = _unlinked(_settings(request), who, unit or None, 500)
     return render(request, "unlinked.html", {
-        "n": n, "docs": docs, "unit": unit or "", "type_names": TYPE_NAMES,
+        "n": n, "docs": docs, "unit": unit or "",
         "roles": dict(_role_options(lang_of(request))),
     })
 
@@ -242,7 +258,7 @@ def _doc_page(request: Request, who: Principal, doc_id: str, *, values: dict[str
         "problems": problems or {}, "notice": notice, "next_id": nxt,
         "threshold": settings.review_threshold, "can_fix": who.can("review.fix"), "personal": who.can("personal_data"),
         "types": _type_options(lang), "roles": _role_options(lang),
-        "type_names": TYPE_NAMES, "role_names": dict(_role_options(lang)),
+        "role_names": dict(_role_options(lang)), "day_month_year": day_month_year,
     }, status)
 
 
@@ -272,6 +288,8 @@ async def fix_form(request: Request, doc_id: str, who: Fixer) -> Response:
     for key in METADATA_KEYS:
         if f"f.{key}" in form:
             value = " ".join(form[f"f.{key}"].split())
+            if key == "ngay_ban_hanh":
+                value = iso_date(value)
             if value != " ".join(current.get(key, "").split()):  # the form's spacing is not a correction
                 fields[key] = value
     changes = {"doc_type": doc_type if doc_type and doc_type != current_type else None,
@@ -285,6 +303,8 @@ async def fix_form(request: Request, doc_id: str, who: Fixer) -> Response:
     except ReviewError as e:
         en = lang_of(request) == "en"
         problems = {p.key: (p.message if en else p.message_vi) for p in e.problems}
+        if "ngay_ban_hanh" in problems and "ngay_ban_hanh" in fields:
+            problems["ngay_ban_hanh"] = translator(lang_of(request))("doc.date_bad", value=fields["ngay_ban_hanh"])
         return await run_in_threadpool(_doc_page, request, who, doc_id, values=submitted, problems=problems,
                                        notice="doc.errors", status=422)
     except StoreError as e:

@@ -31,12 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
+from pipeline.clock import VN_TZ, local_midnight, today_local
 from pipeline.keep import db
 from pipeline.keep.metric_state import one_if
 from pipeline.keep.models import DocumentQuality, Dossier, DossierState, Procedure, RegisterEntry, Unit, stored_utc
@@ -50,8 +51,6 @@ from schemas.report import (
     UnitMetrics,
 )
 
-# Vietnam keeps one offset all year: day boundaries (as-of date, period bounds for timestamps) are local.
-VN_TZ = timezone(timedelta(hours=7), "ICT")
 NO_UNIT = "?"
 
 # key, Vietnamese name, maximum points (DOMAIN.md)
@@ -102,13 +101,7 @@ def parse_period(label: str) -> Period:
     return Period(str(y), "year", date(y, 1, 1), date(y + 1, 1, 1))
 
 
-def _midnight(d: date) -> datetime:
-    """Local midnight starting day `d`, in UTC (timestamps are stored in UTC)."""
-    return datetime.combine(d, time.min, tzinfo=VN_TZ).astimezone(UTC)
-
-
-def today_local() -> date:
-    return datetime.now(VN_TZ).date()
+_midnight = local_midnight
 
 
 # --- counts -----------------------------------------------------------------------------------------------

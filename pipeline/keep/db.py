@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.keep.metric_state import after_flush
+from pipeline.keep import metric_state, search
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -60,7 +60,9 @@ def _sessionmaker(url: str) -> sessionmaker[Session]:
     maker = sessionmaker(engine_for(url), expire_on_commit=False)
     # Whatever writes a document, a link or a page also brings the report's per-dossier and
     # per-document figures up to date, in the same transaction.
-    event.listen(maker, "after_flush", after_flush)
+    event.listen(maker, "after_flush", metric_state.after_flush)
+    # ... and keeps the search index in step with every document written, changed or deleted.
+    event.listen(maker, "after_flush", search.after_flush)
     return maker
 
 

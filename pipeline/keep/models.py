@@ -11,14 +11,12 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Times read back from the database are made aware by pipeline/clock.py; re-exported for the readers here.
+from pipeline.clock import stored_utc as stored_utc
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def stored_utc(t: datetime) -> datetime:
-    """A time read back from the database, aware: SQLite hands back naive datetimes, written in UTC."""
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

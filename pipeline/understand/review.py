@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pipeline.catalogue import DOC_TYPES, ROLES, role_mismatch
 from pipeline.config import Settings
 from pipeline.keep import db
-from pipeline.keep.models import Correction, Document, Dossier
+from pipeline.keep.models import Correction, Document, Dossier, stored_utc
 from pipeline.keep.record import record_of
 from pipeline.keep.store import ObjectStore
 from pipeline.vn.codes import parse_dossier_code
@@ -67,7 +67,7 @@ def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem
         Correction.document_id.in_([d.id for d in rows]))).all())
     return [
         QueueItem(d.id, d.source, d.doc_type, d.doc_type_confidence, d.role, d.role_mismatch,
-                  d.created_at.isoformat(timespec="seconds"), d.unit, d.review,
+                  stored_utc(d.created_at).isoformat(timespec="seconds"), d.unit, d.review,
                   bool((d.classification or {}).get("conflict")))
         for d in rows
         if d.review or d.id not in reviewed  # once a person looked at it, low confidence alone no longer queues it

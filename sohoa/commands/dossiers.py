@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.clock import show_time
 from pipeline.config import get_settings
 from pipeline.keep import db
 
@@ -55,7 +56,7 @@ def unlinked(
     else:
         head = ("doc_id", "created", "unit", "role", "doc_type", "conf", "pages", "source")
         table = [head] + [
-            (r.doc_id, f"{r.created_at:%Y-%m-%d %H:%M}", r.unit or "-", r.role or "-", r.doc_type,
+            (r.doc_id, show_time(r.created_at), r.unit or "-", r.role or "-", r.doc_type,
              f"{r.doc_type_confidence:.2f}", str(r.pages), r.source + (f" [{r.part}]" if r.part else ""))
             for r in rows
         ]

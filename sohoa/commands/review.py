@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.clock import show_time
 from pipeline.config import get_settings
 from pipeline.keep import db
 
@@ -71,7 +72,7 @@ def show(doc_id: Annotated[str, typer.Argument(help="document id or a unique pre
             conf = f"  ({p['confidence']})" if p.get("confidence") is not None else ""
             typer.echo(f"  party {p['role']}: {p['ho_ten']}{ident}{conf}")
         for c in corrections_of(s, doc.id):
-            typer.echo(f"  corrected {c.field}: {c.old_value!r} -> {c.new_value!r} by {c.by} at {c.at:%Y-%m-%d %H:%M}")
+            typer.echo(f"  corrected {c.field}: {c.old_value!r} -> {c.new_value!r} by {c.by} at {show_time(c.at)}")
         typer.echo("--- text ---")
         typer.echo(doc.text[:1500])
 
