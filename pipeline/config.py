@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     web_admin_password: str = ""
     # 1 behind HTTPS (a TLS proxy): the session cookie is sent over HTTPS only.
     web_cookie_secure: bool = False
+    # Where operators reach Flower (the Celery task monitor), linked from the operator console; empty: no link.
+    flower_url: str = ""
 
     @property
     def data(self) -> Path:

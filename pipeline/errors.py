@@ -18,16 +18,21 @@ CLERK_MESSAGES: dict[str, str] = {
     "Hãy kiểm tra tên thư mục hoặc nhờ quản trị viên thêm đơn vị.",
     "worker_crashed": "Tệp làm hệ thống xử lý bị dừng nhiều lần. Hãy báo cho quản trị viên.",
     "internal_error": "Có lỗi hệ thống khi xử lý tệp. Quản trị viên đã được ghi nhận; tệp sẽ được xử lý lại.",
+    "held": "Người vận hành đã tạm giữ tệp này để kiểm tra. Tệp sẽ được xử lý tiếp khi họ thả ra; "
+    "không cần làm gì thêm.",
 }
 
 
 class PipelineError(Exception):
     """A file the pipeline cannot digitise, for a reason the clerk can act on."""
 
-    def __init__(self, code: str, message: str, *, source: str | None = None) -> None:
+    def __init__(self, code: str, message: str, *, source: str | None = None, stage: str | None = None,
+                 trace: str | None = None) -> None:
         self.code = code
         self.message = message
         self.source = source
+        self.stage = stage  # where it failed (plan, ocr, finish, …), for the operator console
+        self.trace = trace  # the traceback of the unexpected error behind it, if any
         super().__init__(f"{source}: {message}" if source else message)
 
     @property

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import before_task_publish, worker_ready
 from kombu import Exchange, Queue
 
 from pipeline.config import get_settings
@@ -60,6 +61,16 @@ app.conf.update(
     task_send_sent_event=True,
     worker_hijack_root_logger=False,
 )
+
+
+SENT_AT = "sohoa_sent_at"
+
+
+@before_task_publish.connect
+def _stamp(headers: dict[str, Any] | None = None, **_: Any) -> None:
+    """When each message was published: the operator console reads the age of a queue's oldest one."""
+    if headers is not None:
+        headers[SENT_AT] = time.time()
 
 
 @worker_ready.connect

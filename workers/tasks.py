@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import traceback
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -91,12 +92,13 @@ def _retry_or_raise(task: Task, exc: BaseException, key: str) -> None:
 
 
 def _give_up(task: Task, exc: Exception, key: str, job: IngestJob, stage: str) -> str:
-    """A file-level failure: retried first when transient, else quarantined with its reason.
-    Called from an `except` block, so the traceback of an unexpected error is logged."""
+    """A file-level failure: retried first when transient, else quarantined with its reason and stage.
+    Called from an `except` block, so the traceback of an unexpected error is logged and kept."""
     if not isinstance(exc, PipelineError):
         _retry_or_raise(task, exc, key)
         log.exception("%s of %s failed", stage, job.original_name)
-        exc = PipelineError("internal_error", repr(exc), source=job.original_name)
+        exc = PipelineError("internal_error", repr(exc), source=job.original_name, trace=traceback.format_exc())
+    exc.stage = exc.stage or stage
     _done(key)
     intake.quarantine(job.intake_id, get_settings(), exc)
     return exc.code
@@ -106,11 +108,12 @@ def _error_path(workdir: Path, page_no: int) -> Path:
     return workdir / f"page-{page_no:04d}.error.json"
 
 
-def _page_failed(workdir: Path, page_no: int, code: str, message: str) -> None:
+def _page_failed(workdir: Path, page_no: int, code: str, message: str, trace: str | None = None) -> None:
     path = _error_path(workdir, page_no)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps({"code": code, "message": message}, ensure_ascii=False), encoding="utf-8")
+    body = {"code": code, "message": message, "trace": trace}
+    tmp.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -162,7 +165,7 @@ def ingest(self: Task, job: dict[str, Any]) -> str:
         _done(key)
         return f"{len(image_pages)} pages to OCR"
     except Exception as e:
-        return _give_up(self, e, key, j, "ingest")
+        return _give_up(self, e, key, j, "plan")
 
 
 @app.task(name="sohoa.ocr_page", bind=True, max_retries=MAX_RETRIES)
@@ -192,7 +195,7 @@ def ocr_page(self: Task, page_job: dict[str, Any], n_pages: int) -> str:
     except Exception as e:
         _retry_or_raise(self, e, key)
         log.exception("OCR of %s page %d failed", pj.job.original_name, page_no)
-        _page_failed(workdir, page_no, "internal_error", repr(e))
+        _page_failed(workdir, page_no, "internal_error", repr(e), traceback.format_exc())
         _done(key)
         _finish_once(pj.job, pj.fmt, n_pages)
         return "internal_error"
@@ -219,7 +222,7 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
         _done(key)
         return record.doc_id
     except Exception as e:
-        return _give_up(self, e, key, j, "finishing")
+        return _give_up(self, e, key, j, "finish")
 
 
 def _all_pages(src: Path, fmt: Format, n_pages: int, workdir: Path) -> list[PageResult]:
@@ -231,7 +234,7 @@ def _all_pages(src: Path, fmt: Format, n_pages: int, workdir: Path) -> list[Page
         err = _error_path(workdir, k)
         if err.exists():
             e = json.loads(err.read_text(encoding="utf-8"))
-            raise PipelineError(e["code"], e["message"], source=str(src))
+            raise PipelineError(e["code"], e["message"], source=str(src), stage="ocr", trace=e.get("trace"))
         json_path = page_paths(workdir, k)[0]
         if json_path.exists():
             pages.append(PageResult.model_validate_json(json_path.read_text(encoding="utf-8")))

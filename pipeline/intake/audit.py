@@ -65,13 +65,15 @@ def reconcile(settings: Settings, inputs: Mapping[str, str], store: ObjectStore)
             still = " (still in the inbox)" if (settings.inbox / rel).exists() else ""
             r.lost.append(f"{rel}: no intake row{still}")
             continue
-        if len(mine) > 1:
-            r.double.append(f"{rel}: {len(mine)} intake rows ({', '.join(x.state for x in mine)})")
-        row = mine[-1]
+        # A quarantined file moved back to the inbox (retried, released) is superseded by its next intake.
+        live = [x for x in mine if x.released_at is None]
+        if len(live) > 1:
+            r.double.append(f"{rel}: {len(live)} intake rows ({', '.join(x.state for x in live)})")
+        row = live[-1] if live else mine[-1]
         if row.sha256 != sha:
             r.problems.append(f"{rel}: recorded sha256 {row.sha256[:12]} differs from the dropped {sha[:12]}")
-        if row.state in PENDING:
-            r.in_flight += 1
+        if row.state in PENDING or row.released_at is not None:
+            r.in_flight += 1  # on its way, or back in the inbox to be claimed again
         elif row.state == QUARANTINED:
             r.quarantined += 1
             where = quarantine_path(settings, row)

@@ -73,6 +73,7 @@ def claim(path: Path, settings: Settings, enqueue: Enqueue, *, place: InboxPlace
     sidecar_path(path).unlink(missing_ok=True)  # consumed: its content travels in the spool description
     _clear_old_note(settings, rel)
     row = insert_row(settings, meta, spooled)
+    supersede(settings, rel, sha, row.id)
     return route(row.id, settings, enqueue)
 
 
@@ -81,6 +82,18 @@ def _clear_old_note(settings: Settings, rel: str) -> None:
     old = settings.quarantine / rel
     if not old.exists():
         old.with_name(old.name + NOTE_SUFFIX).unlink(missing_ok=True)
+
+
+def supersede(settings: Settings, rel: str, sha256: str, by_intake: int) -> None:
+    """The same file, back at the same place in the inbox (the clerk moved it, or an operator released
+    it): its quarantined intakes are superseded by the new one and leave the console's list."""
+    with db.session_scope(settings.db_url) as s:
+        s.execute(
+            update(Intake)
+            .where(Intake.inbox_path == rel, Intake.sha256 == sha256, Intake.state == QUARANTINED,
+                   Intake.released_at.is_(None), Intake.id < by_intake)
+            .values(released_at=datetime.now(UTC), released_by="inbox")
+        )
 
 
 def insert_row(settings: Settings, meta: dict[str, object], spooled: Path) -> Intake:
@@ -151,7 +164,8 @@ def route(intake_id: int, settings: Settings, enqueue: Enqueue) -> Intake:
         return row
     if row.error_code in PLACE_PROBLEMS:
         reason = PLACE_PROBLEMS[row.error_code]
-        return quarantine(row.id, settings, PipelineError(row.error_code, reason, source=row.inbox_path))
+        return quarantine(row.id, settings, PipelineError(row.error_code, reason, source=row.inbox_path,
+                                                          stage="intake"))
     with db.session_scope(settings.db_url) as s:
         fresh = s.get(Intake, intake_id)
         assert fresh is not None
@@ -205,10 +219,12 @@ def complete(sha256: str, settings: Settings, document_id: str) -> int:
 
 
 def quarantine(intake_id: int, settings: Settings, error: PipelineError) -> Intake:
-    """Record why the file cannot be digitised, then move it to quarantine with a note the clerk can
-    read. A file that already ended (stored by a concurrent delivery, say) is left as it is."""
+    """Record why the file cannot be digitised (and at which stage, with the traceback of an unexpected
+    error), then move it to quarantine with a note the clerk can read. A file that already ended (stored
+    by a concurrent delivery, say) is left as it is."""
     with db.session_scope(settings.db_url) as s:
-        ended = _end(s, intake_id, QUARANTINED, error_code=error.code, error_message=error.message)
+        ended = _end(s, intake_id, QUARANTINED, error_code=error.code, error_message=error.message,
+                     error_stage=error.stage, error_trace=error.trace)
     row = get_intake(settings, intake_id)
     if not ended:
         return row

@@ -58,7 +58,15 @@ class Intake(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     document_id: Mapped[str | None] = mapped_column(ForeignKey("document.id"))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Where a quarantined file failed (intake, plan, ocr, finish, operator) and the traceback of an
+    # unexpected error, for the operator console (0010).
+    error_stage: Mapped[str | None] = mapped_column(String(32))
+    error_trace: Mapped[str | None] = mapped_column(Text)
+    # A quarantined file moved back to the inbox (by an operator, or by the clerk: `inbox`) is
+    # superseded by the intake its return makes; it leaves the console's list (0010).
+    released_at: Mapped[datetime | None] = mapped_column()
+    released_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class Dossier(Base):
