@@ -4,7 +4,6 @@ retries it once the unit exists, and sees it done, the page refreshing itself.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,14 @@ from pipeline.errors import PipelineError
 from pipeline.intake.claim import claim, quarantine
 from pipeline.keep import db
 from pipeline.keep.models import DONE, Intake, Unit
+from tests import test_faults
 from tests.conftest import RedisServer
 from tests.helpers import CHROMIUM, browser_login, chromium, csrf_of, login, save_digital_pdf, screenshot, serve
 from tests.test_faults import Cluster
 from web.app import create_app
 from web.review import MASK
 
+cluster = test_faults.cluster  # the fixture: watcher and worker as processes of their own
 PASSWORD = "mật-khẩu-vận-hành"
 NAME = "Trần Thị Bích.pdf"
 
@@ -70,18 +71,6 @@ def test_console_api_masks_names_and_acts_once(settings: Settings, redis_server:
     assert src.exists()
     assert client.post(f"/api/console/files/{row.id}/retry", headers=op).status_code == 409  # once
     assert client.get("/api/console", headers=op).json()["problems"] == []
-
-
-@pytest.fixture
-def cluster(settings: Settings, redis_server: RedisServer, tmp_path: Path) -> Iterator[Cluster]:
-    db.migrate(settings.db_url)
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    c = Cluster(settings, redis_server.url, logs)
-    try:
-        yield c
-    finally:
-        c.stop()
 
 
 @pytest.mark.slow

@@ -21,6 +21,17 @@ def _nice_max(v: float) -> float:
     return float(v)
 
 
+def _open(width: int, height: int, title: str, marks: Sequence[tuple[float, str]], plot_h: float) -> list[str]:
+    """The SVG element, its title, and a grid line with its label at each (fraction of the height, label)."""
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    for frac, label in marks:
+        y = TOP + plot_h * (1 - frac)
+        parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+                     f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{escape(label)}</text>')
+    return parts
+
+
 def bars(values: Sequence[float], labels: Sequence[str], *, title: str, unit: str = "", every: int = 30,
          width: int = W, height: int = H) -> Markup:
     """A bar per value (e.g. per minute); every `every`-th bar labelled below."""
@@ -28,12 +39,7 @@ def bars(values: Sequence[float], labels: Sequence[str], *, title: str, unit: st
     top = _nice_max(max(values, default=0))
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     bw = plot_w / n
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    for frac in (0, 0.5, 1):
-        y = TOP + plot_h * (1 - frac)
-        parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-                     f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{top * frac:g}</text>')
+    parts = _open(width, height, title, [(f, f"{top * f:g}") for f in (0, 0.5, 1)], plot_h)
     for i, v in enumerate(values):
         h = plot_h * (v / top)
         x = LEFT + i * bw
@@ -57,12 +63,7 @@ def trend(points: Sequence[float | None], labels: Sequence[str], *, title: str, 
     def xy(i: int, v: float) -> tuple[float, float]:
         return LEFT + i * step, TOP + plot_h * (1 - min(max(v, 0.0), 1.0))
 
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
-    for frac in (0, 0.5, 1):
-        y = TOP + plot_h * (1 - frac)
-        parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-                     f'<text x="{LEFT - 4}" y="{y + 4:.1f}" text-anchor="end">{frac:.0%}</text>')
+    parts = _open(width, height, title, [(f, f"{f:.0%}") for f in (0, 0.5, 1)], plot_h)
     if threshold is not None:
         y = TOP + plot_h * (1 - threshold)
         parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#176f2c" '
