@@ -79,8 +79,9 @@ def trend(points: Sequence[float | None], labels: Sequence[str], *, title: str, 
         run.append(f"{x:.1f},{y:.1f}")
         label = escape(f"{labels[i]}: {v:.1%}") if i < len(labels) else ""
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#4a7bd0"><title>{label}</title></circle>')
+    every = max(1, n // 6)
     for i, lab in enumerate(labels):
-        if i % max(1, n // 6) == 0 or i == n - 1:
+        if i % every == 0 or (i == n - 1 and i % every > every // 2):
             parts.append(f'<text x="{LEFT + i * step:.1f}" y="{height - 8}" text-anchor="middle">{escape(lab)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
