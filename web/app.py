@@ -15,7 +15,7 @@ from pipeline.config import Settings, get_settings
 from pipeline.index.status import status
 from pipeline.keep import db
 from schemas.report import Report
-from web import console, dashboard, documents, review
+from web import audit, console, dashboard, documents, review
 from web.auth import Principal, install, require
 from web.pages import render
 
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router)
     app.include_router(console.router)
     app.include_router(dashboard.router)
+    app.include_router(audit.router)
 
     from pipeline.index.prom import metrics_response  # Prometheus exposition, read from the database per scrape
 

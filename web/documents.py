@@ -25,6 +25,7 @@ from pipeline.keep import db
 from pipeline.keep.models import Document
 from schemas.document import METADATA_KEYS
 from schemas.documents import DocumentList, DocumentView, ReviewState
+from web.audit import log_access, personal_fields
 from web.auth import Principal, require
 from web.pages import lang_of, render
 from web.review import MASK, _document, _pdf_of, _settings, page_image
@@ -60,6 +61,11 @@ def _list(request: Request, who: Principal, f: DocumentFilter, offset: int, limi
                                        "snippet": None}) for it in items]
     else:
         items = [it.model_copy(update={"source": Path(it.source).name}) for it in items]
+        named = [it.doc_id for it in items if it.ho_ten]
+        if f.q or named:  # results of a search show the text around the match; a list, the citizens' names
+            log_access(request, who, "search_documents" if f.q else "list_documents", target=f.q or None,
+                       fields=["ho_ten"] if named else [],
+                       detail={"documents": [it.doc_id for it in items] if f.q else named, "offset": offset})
     return DocumentList(total=total, total_capped=capped, offset=offset, limit=limit, items=items)
 
 
@@ -98,7 +104,10 @@ def api_documents(
 @router.get("/api/documents/{doc_id}", response_model=DocumentView, tags=["documents"])
 def api_document(request: Request, doc_id: str, who: Reader) -> DocumentView:
     """One document: metadata with confidences, pages and their scan compliance, dossier, links, corrections."""
-    return _view(request, who, doc_id)
+    doc = _view(request, who, doc_id)
+    log_access(request, who, "view_document", target=doc_id, fields=personal_fields(doc.metadata),
+               detail={"via": "/api/documents"})
+    return doc
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -146,6 +155,8 @@ def document_page(request: Request, doc_id: str, who: Reader) -> Response:
         doc = _view(request, who, doc_id)
     except HTTPException:
         return render(request, "message.html", {"title": "doc.title", "text": "doc.not_found", "doc": doc_id}, 404)
+    log_access(request, who, "view_document", target=doc_id, fields=personal_fields(doc.metadata),
+               detail={"via": "/documents"})
     return render(request, "document.html", {
         "doc": doc, "personal": who.can("personal_data"), "can_fix": who.can("review.fix"),
         "threshold": _settings(request).review_threshold,
@@ -153,14 +164,18 @@ def document_page(request: Request, doc_id: str, who: Reader) -> Response:
 
 
 @router.get("/documents/{doc_id}/pdf", include_in_schema=False)
-def document_pdf(request: Request, doc_id: str, _: Personal) -> Response:
+def document_pdf(request: Request, doc_id: str, who: Personal) -> Response:
     """The searchable PDF, through the app: the bucket is private and stays so."""
-    return Response(_pdf_of(request, doc_id), media_type="application/pdf",
+    body = _pdf_of(request, doc_id)
+    log_access(request, who, "view_pdf", target=doc_id)
+    return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{doc_id}.pdf"',
                              "Cache-Control": "private, no-store"})
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}.jpg", include_in_schema=False)
-def document_page_image(request: Request, doc_id: str, page_no: int, _: Personal) -> Response:
-    return Response(page_image(_pdf_of(request, doc_id), page_no), media_type="image/jpeg",
+def document_page_image(request: Request, doc_id: str, page_no: int, who: Personal) -> Response:
+    image = page_image(_pdf_of(request, doc_id), page_no)
+    log_access(request, who, "view_page", target=doc_id, detail={"page": page_no})
+    return Response(image, media_type="image/jpeg",
                     headers={"Cache-Control": "private, no-store"})

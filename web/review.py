@@ -25,6 +25,7 @@ from pipeline.keep.store import ObjectStore, StoreError, open_store
 from pipeline.understand.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
 from schemas.document import METADATA_KEYS, UnlinkedDocument
 from schemas.review import CorrectionInfo, Reason, ReviewDocument, ReviewFix, ReviewItem, ReviewRejected
+from web.audit import log_access, personal_fields
 from web.auth import Principal, check_csrf, form_of, require
 from web.i18n import translator
 from web.pages import lang_of, render
@@ -161,7 +162,10 @@ def api_queue(request: Request, who: Reader, limit: int = 50) -> list[ReviewItem
 @router.get("/api/review/{doc_id}", response_model=ReviewDocument, tags=["review"])
 def api_document(request: Request, doc_id: str, who: Reader) -> ReviewDocument:
     """One document: class, role, metadata with confidences, corrections; personal data masked by role."""
-    return _document(_settings(request), who, doc_id)
+    doc = _document(_settings(request), who, doc_id)
+    log_access(request, who, "view_document", target=doc_id, fields=personal_fields(doc.metadata),
+               detail={"via": "/api/review"})
+    return doc
 
 
 @router.post("/api/review/{doc_id}/fix", response_model=ReviewDocument, tags=["review"],
@@ -182,7 +186,10 @@ def api_fix(request: Request, doc_id: str, fix: ReviewFix, who: Fixer) -> Respon
         return JSONResponse(body, 422)
     except StoreError as e:
         raise HTTPException(503, f"object store: {e}") from e
-    return _document(settings, who, doc_id)
+    doc = _document(settings, who, doc_id)
+    log_access(request, who, "correct_document", target=doc_id, fields=personal_fields(doc.metadata),
+               detail={"set": sorted(fix.fields)})
+    return doc
 
 
 @router.get("/api/unlinked", response_model=list[UnlinkedDocument], tags=["dossiers"])
@@ -247,6 +254,8 @@ def _doc_page(request: Request, who: Principal, doc_id: str, *, values: dict[str
         doc = _document(settings, who, doc_id)
     except HTTPException:
         return render(request, "message.html", {"title": "doc.title", "text": "doc.not_found", "doc": doc_id}, 404)
+    log_access(request, who, "view_document", target=doc_id, fields=personal_fields(doc.metadata),
+               detail={"via": "/review"})
     with db.session_scope(settings.db_url) as s:
         nxt = next((it.doc_id for it in queue(s, settings.review_threshold, 2) if it.doc_id != doc_id), None)
     lang = lang_of(request)
@@ -309,6 +318,8 @@ async def fix_form(request: Request, doc_id: str, who: Fixer) -> Response:
                                        notice="doc.errors", status=422)
     except StoreError as e:
         raise HTTPException(503, f"object store: {e}") from e
+    log_access(request, who, "correct_document", target=doc_id, fields=personal_fields(current),
+               detail={"set": sorted(fields), "doc_type": changes["doc_type"], "role": changes["role"]})
     return RedirectResponse(f"/review/{doc_id}?saved=1", status_code=303)
 
 
@@ -327,13 +338,16 @@ async def accept_form(request: Request, doc_id: str, who: Fixer) -> Response:
 
 @router.get("/review/{doc_id}/pages/{page_no}.jpg", include_in_schema=False)
 def page_preview(request: Request, doc_id: str, page_no: int,
-                 _: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
+                 who: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
     image = page_image(_pdf_of(request, doc_id), page_no)
+    log_access(request, who, "view_page", target=doc_id, detail={"page": page_no})
     return Response(image, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
 
 
 @router.get("/review/{doc_id}/pdf", include_in_schema=False)
-def pdf(request: Request, doc_id: str, _: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
-    return Response(_pdf_of(request, doc_id), media_type="application/pdf",
+def pdf(request: Request, doc_id: str, who: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
+    body = _pdf_of(request, doc_id)
+    log_access(request, who, "view_pdf", target=doc_id)
+    return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{doc_id}.pdf"',
                              "Cache-Control": "private, max-age=300"})

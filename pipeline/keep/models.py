@@ -306,3 +306,22 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- who saw personal data (migration 0011_access_log; pipeline/keep/access_log.py) ----------------------
+class AccessLog(Base):
+    """One view or export of personal data: a document's names or identifiers, its page images or PDF, a
+    list or search showing names. Written before the data leaves the app; never updated or deleted."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    via: Mapped[str] = mapped_column(String(16))  # session or token
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(255))  # a document id, or what was searched
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # the personal keys shown
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
