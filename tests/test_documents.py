@@ -88,6 +88,14 @@ def test_search_is_accent_insensitive_and_finds_codes_and_names(db_url: str) -> 
     assert ids(db_url, q="hoa", unit="H50.12") == ["doc-001"]  # search and filters together
 
 
+def test_a_name_typed_in_a_row_ranks_above_its_words_apart(db_url: str) -> None:
+    seed(db_url)
+    with db.session_scope(db_url) as s:
+        s.add(Document(**doc(9, text="Ông Hùng, thôn Văn Phú, họ Nguyễn", created_at=NOW + timedelta(days=9))))
+    assert ids(db_url, q="nguyen van hung") == ["doc-002", "doc-009"]  # the newer one second: it is words apart
+    assert sorted(ids(db_url, q="hung nguyen")) == ["doc-002", "doc-009"]  # every word, in any order
+
+
 def test_filters(db_url: str) -> None:
     seed(db_url)
     assert ids(db_url) == ["doc-004", "doc-001", "doc-002", "doc-003"]  # newest first (then by id)

@@ -24,6 +24,9 @@ from schemas.documents import DocumentSummary, DossierInfo, DossierMember, LinkI
 
 REVIEW_STATES: tuple[ReviewState, ...] = ("waiting", "reviewed", "auto")
 TOTAL_CAP = 10_000  # counting every match of a word found in most documents costs more than it tells
+# Up to this many matches, the best first (by relevance); beyond, newest first: ranking every match of a
+# word found in most documents would cost seconds and tell little (a clerk then narrows the search).
+RANKED_UP_TO = 2_000
 SNIPPET = 90
 
 
@@ -119,17 +122,23 @@ def list_documents(
     cols: list[Any] = [Document.id, Document.source, Document.unit, Document.role, Document.doc_type,
                        Document.doc_type_confidence, Document.ma_ho_so, Document.pages, Document.created_at,
                        Document.review, Document.fields, _corrected().label("corrected")]
-    stmt: Select[Any]
+    ordered: Select[Any]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
     if query:
-        found = search.matching(session.bind.dialect.name if session.bind else "sqlite", query)
-        stmt = select(*cols).join(found, found.c.document_id == Document.id).where(*cond)
-        ordered = stmt.order_by(found.c.score, Document.created_at.desc(), Document.id)
+        found = search.matching(dialect, query, ranked=False)
         counted = select(Document.id).join(found, found.c.document_id == Document.id).where(*cond)
     else:
-        stmt = select(*cols).where(*cond)
-        ordered = stmt.order_by(Document.created_at.desc(), Document.id)
         counted = select(Document.id).where(*cond)
     total = int(session.scalar(select(func.count()).select_from(counted.limit(TOTAL_CAP + 1).subquery())) or 0)
+    if query and total <= RANKED_UP_TO:
+        found = search.matching(dialect, query, ranked=True)
+        ordered = (select(*cols).join(found, found.c.document_id == Document.id).where(*cond)
+                   .order_by(found.c.score, Document.created_at.desc(), Document.id))
+    elif query:
+        ordered = (select(*cols).join(found, found.c.document_id == Document.id).where(*cond)
+                   .order_by(Document.created_at.desc(), Document.id))
+    else:
+        ordered = select(*cols).where(*cond).order_by(Document.created_at.desc(), Document.id)
     rows = session.execute(ordered.limit(limit).offset(offset)).all()
     texts: dict[str, str] = {}
     if query and personal and rows:

@@ -158,27 +158,41 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.phrases)
 
+    def _in_a_row(self) -> bool:
+        """Several words typed, none a prefix: the words in a row (a name) rank above the words apart."""
+        return len(self.phrases) > 1 and not any(prefix for _, prefix in self.phrases)
+
     def fts5(self) -> str:
-        return " AND ".join(f'"{" ".join(ws)}"' + (" *" if prefix else "") for ws, prefix in self.phrases)
+        every = " AND ".join(f'"{" ".join(ws)}"' + (" *" if prefix else "") for ws, prefix in self.phrases)
+        if self._in_a_row():  # the same documents; bm25 adds the phrase's weight to those that have it
+            return f'"{" ".join(self.words())}" OR ({every})'
+        return every
 
     def tsquery(self) -> str:
-        return " & ".join(
+        every = " & ".join(
             "(" + " <-> ".join((*ws[:-1], ws[-1] + (":*" if prefix else ""))) + ")" for ws, prefix in self.phrases
         )
+        if self._in_a_row():  # ts_rank_cd ranks by how close the words stand
+            return f"({' <-> '.join(self.words())}) | ({every})"
+        return every
 
     def words(self) -> list[str]:
         return [w for ws, _ in self.phrases for w in ws]
 
 
-def matching(dialect: str, query: Query) -> Subquery:
-    """The documents a query finds: a subquery of (document_id, score), lower score = better match."""
+def matching(dialect: str, query: Query, *, ranked: bool = True) -> Subquery:
+    """The documents a query finds: a subquery of (document_id, score), lower score = better match. Ranking
+    reads every match's words again (bm25, ts_rank): unranked, the score is 0 and a query found in most
+    documents costs its match alone."""
     if dialect == "postgresql":
+        score = "-ts_rank_cd(s.tsv, q.q)" if ranked else "0.0"
         stmt = text(
-            f"SELECT s.document_id, -ts_rank(s.tsv, q.q) AS score FROM {PG_TABLE} s, "
+            f"SELECT s.document_id, {score} AS score FROM {PG_TABLE} s, "
             f"to_tsquery('{PG_CONFIG}', :tsq) AS q(q) WHERE s.tsv @@ q.q"
         ).bindparams(tsq=query.tsquery())
     else:
+        score = f"bm25({SQLITE_TABLE})" if ranked else "0.0"
         stmt = text(
-            f"SELECT document_id, bm25({SQLITE_TABLE}) AS score FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :m"
+            f"SELECT document_id, {score} AS score FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :m"
         ).bindparams(m=query.fts5())
     return stmt.columns(column("document_id", String), column("score", Float)).subquery("found")
