@@ -96,6 +96,13 @@ def test_a_name_typed_in_a_row_ranks_above_its_words_apart(db_url: str) -> None:
     assert sorted(ids(db_url, q="hung nguyen")) == ["doc-002", "doc-009"]  # every word, in any order
 
 
+def test_past_the_ranked_matches_the_newest_come_first(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(db_url)
+    monkeypatch.setattr("pipeline.index.documents.RANKED_UP_TO", 1)  # as a word found in most documents
+    assert ids(db_url, q="ho*") == ["doc-004", "doc-001", "doc-003"]
+    assert ids(db_url, q="ho*", unit="H50") == ["doc-001", "doc-003"]
+
+
 def test_filters(db_url: str) -> None:
     seed(db_url)
     assert ids(db_url) == ["doc-004", "doc-001", "doc-002", "doc-003"]  # newest first (then by id)

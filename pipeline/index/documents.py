@@ -126,7 +126,9 @@ def list_documents(
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     if query:
         found = search.matching(dialect, query, ranked=False)
-        counted = select(Document.id).join(found, found.c.document_id == Document.id).where(*cond)
+        # With no filter the index alone is counted; a filter needs the documents joined.
+        counted: Select[Any] = (select(found.c.document_id) if not cond else
+                                select(Document.id).join(found, found.c.document_id == Document.id).where(*cond))
     else:
         counted = select(Document.id).where(*cond)
     total = int(session.scalar(select(func.count()).select_from(counted.limit(TOTAL_CAP + 1).subquery())) or 0)
@@ -135,7 +137,8 @@ def list_documents(
         ordered = (select(*cols).join(found, found.c.document_id == Document.id).where(*cond)
                    .order_by(found.c.score, Document.created_at.desc(), Document.id))
     elif query:
-        ordered = (select(*cols).join(found, found.c.document_id == Document.id).where(*cond)
+        # Most documents match: walk them newest first and keep those found, rather than sort every match.
+        ordered = (select(*cols).where(Document.id.in_(select(found.c.document_id)), *cond)
                    .order_by(Document.created_at.desc(), Document.id))
     else:
         ordered = select(*cols).where(*cond).order_by(Document.created_at.desc(), Document.id)
