@@ -13,7 +13,7 @@ from pipeline.accounts.users import add_user, new_token
 from pipeline.config import Settings
 from pipeline.intake.claim import record_direct
 from pipeline.keep import db
-from tests.helpers import CHROMIUM, chromium, serve
+from tests.helpers import CHROMIUM, chromium, screenshot, serve
 from web.app import create_app
 
 PASSWORD = "mật-khẩu-1"
@@ -73,13 +73,13 @@ def test_status_page_in_a_browser(served: str, tmp_path: Path) -> None:
         rows = page.locator("table").first.locator("tr").all_inner_texts()
         assert any("H50.12" in r and "Kết quả" in r for r in rows), rows
         assert "vanhanh" in page.locator("nav").inner_text()
-        page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
-        assert (tmp_path / "status.png").stat().st_size > 5000
+        screenshot(page, "status")
         # Issue 14: ?lang=en turns the status page English, its <html lang> too, and it stays so.
         page.click("nav a.lang")
         assert page.title() == "sohoa — Digitisation status"
         assert page.locator("html").get_attribute("lang") == "en"
         assert "files received" in page.locator(".cards").inner_text()
+        screenshot(page, "status-en")
         page.goto(served)
         assert page.locator("html").get_attribute("lang") == "en"
 

@@ -4,6 +4,8 @@ admins alone read the log, in JSON and on its page."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -15,6 +17,7 @@ from pipeline.keep import db
 from pipeline.vn.text import fold
 from schemas.document import DocumentRecord
 from tests import test_web_documents
+from tests.helpers import CHROMIUM, browser_login, chromium, screenshot, serve
 from web.app import create_app
 
 digitised = test_web_documents.digitised  # three citizens' papers through the pipeline; a clerk, an operator
@@ -50,6 +53,12 @@ def test_views_of_personal_data_are_logged_and_admins_read_them(
     assert client.get("/api/audit", headers=tok["vanhanh"]).status_code == 403
     page = client.get("/audit", params={"username": "lan"}, headers=tok["quantri"])
     assert page.status_code == 200 and "mở bản PDF" in page.text and "4 lượt" in page.text
+
+    if Path(CHROMIUM).exists():  # the page as an admin reads it
+        with serve(create_app(settings)) as base, chromium() as browser:
+            admin = browser_login(browser, base, "quantri", test_web_documents.PASSWORD, "audit")
+            assert admin.locator("#audit tr[data-action=view_pdf]").count() == 1
+            screenshot(admin, "audit")
 
     # No log, no view: a view whose entry cannot be written fails before the data leaves.
     with db.engine_for(settings.db_url).begin() as conn:

@@ -23,7 +23,7 @@ from pipeline.keep.models import Correction, Document
 from pipeline.keep.store import ObjectStore, open_store
 from schemas.document import DocumentRecord
 from schemas.samples import SampleLabel
-from tests.helpers import CHROMIUM, chromium, csrf_of, login, serve
+from tests.helpers import CHROMIUM, chromium, csrf_of, login, screenshot, serve
 from web.app import create_app
 from web.review import MASK
 
@@ -182,12 +182,14 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
         assert page.locator("#doc-type").get_attribute("title") == "don"
         assert page.locator("#review-state").inner_text() == "đã kiểm tra"
         assert page.locator("#f-ngay_ban_hanh").input_value() == "07/04/2023"
-        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+        screenshot(page, "review-document")
         page.goto(base + "review")
         assert page.locator(f"tr[data-doc='{doc_id}']").count() == 0
+        screenshot(page, "review-queue")
         page.click("nav >> text=Chưa có hồ sơ")  # the "no dossier" list, from the menu
         page.wait_for_url(f"{base}unlinked")
         assert "tài liệu chưa có mã hồ sơ" in page.locator("#unlinked-count").inner_text()
+        screenshot(page, "unlinked")
 
         # The operator again: the corrections, with the identifier masked.
         op.reload()
