@@ -140,13 +140,13 @@ def test_index_follows_every_write_in_the_same_transaction(db_url: str) -> None:
 
 
 def test_migration_backfills_documents_recorded_before_the_index(db_url: str) -> None:
-    with db.engine_for(db_url).begin() as conn:  # a database as it was before migration 0012
+    with db.engine_for(db_url).begin() as conn:  # a database as it was before migration 0014
         if conn.dialect.name == "postgresql":
             conn.execute(text("DROP TABLE document_search"))
             conn.execute(text("DROP TEXT SEARCH CONFIGURATION sohoa_search"))
         else:
             conn.execute(text("DROP TABLE document_fts"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0006_split' WHERE version_num = '0012_search'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0006_split' WHERE version_num = '0014_search'"))
         conn.execute(insert(Document), [doc(7, text="Biên bản họp Đoàn Văn Sáu")])  # no session: no hook
     db.migrate(db_url)
     assert ids(db_url, q="doan van sau") == ["doc-007"]

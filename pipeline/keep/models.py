@@ -60,11 +60,11 @@ class Intake(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(index=True)
     # Where a quarantined file failed (intake, plan, ocr, finish, operator) and the traceback of an
-    # unexpected error, for the operator console (0010).
+    # unexpected error, for the operator console (0012).
     error_stage: Mapped[str | None] = mapped_column(String(32))
     error_trace: Mapped[str | None] = mapped_column(Text)
     # A quarantined file moved back to the inbox (by an operator, or by the clerk: `inbox`) is
-    # superseded by the intake its return makes; it leaves the console's list (0010).
+    # superseded by the intake its return makes; it leaves the console's list (0012).
     released_at: Mapped[datetime | None] = mapped_column()
     released_by: Mapped[str | None] = mapped_column(String(128))
 
@@ -308,7 +308,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# --- who saw personal data (migration 0011_access_log; pipeline/keep/access_log.py) ----------------------
+# --- who saw personal data (migration 0013_access_log; pipeline/keep/access_log.py) ----------------------
 class AccessLog(Base):
     """One view or export of personal data: a document's names or identifiers, its page images or PDF, a
     list or search showing names. Written before the data leaves the app; never updated or deleted."""

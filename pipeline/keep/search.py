@@ -115,7 +115,7 @@ def refresh(conn: Connection, ids: Iterable[str]) -> None:
 
 
 def rebuild(conn: Connection) -> None:
-    """Index every document anew: the backfill of migration 0012 and after a bulk load."""
+    """Index every document anew: the backfill of migration 0014 and after a bulk load."""
     conn.execute(text(f"DELETE FROM {PG_TABLE if conn.dialect.name == 'postgresql' else SQLITE_TABLE}"))
     for batch in _bodies(conn, None):
         _write(conn, batch)

@@ -1,7 +1,7 @@
 """the full-text search index of documents (pipeline/keep/search.py): FTS5 on SQLite, a tsvector under
 an unaccenting text search configuration on PostgreSQL; backfilled here
 
-Revision ID: 0012_search
+Revision ID: 0014_search
 Revises: 0001
 Depends on: 0006_split (the document columns the index reads)
 """
@@ -11,7 +11,7 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_search"
+revision = "0014_search"
 down_revision = "0001"
 branch_labels = None
 depends_on = "0006_split"

@@ -1,13 +1,13 @@
 """access_log: who saw or exported personal data (names, identifiers, page images), when, and what
 
-Revision ID: 0011_access_log
+Revision ID: 0013_access_log
 Revises: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_access_log"
+revision = "0013_access_log"
 down_revision = "0001"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """intake: the stage that failed and its traceback, who released a quarantined file and when, and an
 index on finished_at for the operator console's throughput
 
-Revision ID: 0010_intake_operations
+Revision ID: 0012_intake_operations
 Revises: 0001
 Depends on: 0004 (intake.inbox_path, which a release moves the file back to)
 """
@@ -9,7 +9,7 @@ Depends on: 0004 (intake.inbox_path, which a release moves the file back to)
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_intake_operations"
+revision = "0012_intake_operations"
 down_revision = "0001"
 branch_labels = None
 depends_on = "0004"
