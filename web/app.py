@@ -3,7 +3,6 @@ a login or an API token (web/auth.py); /healthz alone is open, for load balancer
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from schemas.report import Report
 from web import audit, console, dashboard, documents, review
 from web.auth import Principal, install, require
 from web.pages import render
+from web.params import Day
 
 STATIC = Path(__file__).parent / "static"
 # What the pages load besides themselves, served by the app (never a CDN), behind a login like the rest.
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _: Annotated[Principal, Depends(require("reports"))],
         period: str,
         unit: str | None = None,
-        as_of: date | None = None,
+        as_of: Day | None = None,
     ) -> Report:
         """The digitisation indicators of a period (2026, 2026-Q3 or 2026-09), as `sohoa report --format json`."""
         from pipeline.index.metrics import compute, parse_period

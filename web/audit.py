@@ -16,6 +16,7 @@ from pipeline.keep.access_log import ACTIONS, PERSONAL_FIELDS, Viewer, entries, 
 from schemas.access import AccessEntry, AccessPage
 from web.auth import Principal, require
 from web.pages import render
+from web.params import Day, Offset
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(require("audit"))]
@@ -50,7 +51,7 @@ def _page(request: Request, username: str | None, action: str | None, target: st
 @router.get("/api/audit", response_model=AccessPage, tags=["audit"])
 def api_audit(
     request: Request, _: Admin, username: str | None = None, action: str | None = None, target: str | None = None,
-    day_from: date | None = None, day_to: date | None = None, offset: Annotated[int, Query(ge=0)] = 0,
+    day_from: Day | None = None, day_to: Day | None = None, offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = PAGE,
 ) -> AccessPage:
     """The access log, newest first: who saw or exported personal data, when and what (days in ICT)."""
@@ -59,9 +60,9 @@ def api_audit(
 
 @router.get("/audit", include_in_schema=False)
 def audit_page(request: Request, _: Admin, username: str | None = None, action: str | None = None,
-               target: str | None = None, day_from: date | None = None, day_to: date | None = None,
-               offset: int = 0) -> Response:
-    page = _page(request, username, action, target, day_from, day_to, max(offset, 0), PAGE)
+               target: str | None = None, day_from: Day | None = None, day_to: Day | None = None,
+               offset: Offset = 0) -> Response:
+    page = _page(request, username, action, target, day_from, day_to, offset, PAGE)
     asked = {k: v for k, v in (("username", username), ("action", action), ("target", target),
                                ("day_from", day_from), ("day_to", day_to)) if v}
     return render(request, "audit.html", {

@@ -22,6 +22,7 @@ from schemas.console import ActionResult, Console, FileProblem
 from web.auth import Principal, check_csrf, form_of, require
 from web.charts import bars
 from web.pages import lang_of, render
+from web.params import RowId
 from web.review import MASK, _settings
 from workers.inspect import broker
 
@@ -89,7 +90,7 @@ def api_console(request: Request, who: Operator) -> Console:
 
 @router.post("/api/console/files/{intake_id}/{action}", response_model=ActionResult, tags=["console"],
              responses={404: {}, 409: {"description": "the file is not in a state that allows it"}})
-def api_action(request: Request, intake_id: int, action: Action, who: Operator) -> ActionResult:
+def api_action(request: Request, intake_id: RowId, action: Action, who: Operator) -> ActionResult:
     """retry (a failed file) and release (a held one) move it back to its place in the inbox; hold sends a
     file in progress to quarantine. A session caller sends the page's anti-forgery token as X-CSRF-Token."""
     check_csrf(request, None, who)
@@ -133,7 +134,7 @@ def console_page(request: Request, who: Operator, fragment: int = 0, done: str |
 
 
 @router.post("/console/files/{intake_id}/{action}", include_in_schema=False)
-async def action_form(request: Request, intake_id: int, action: Action, who: Operator) -> Response:
+async def action_form(request: Request, intake_id: RowId, action: Action, who: Operator) -> Response:
     form = await form_of(request)
     check_csrf(request, form.get("csrf"), who)
     try:

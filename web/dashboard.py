@@ -26,6 +26,7 @@ from schemas.report import DossierDetail, IndicatorValue, Report
 from web.auth import Principal, require
 from web.charts import trend as trend_chart
 from web.pages import lang_of, render
+from web.params import Day, Offset
 from web.review import _settings
 
 router = APIRouter()
@@ -93,7 +94,7 @@ def _query(**kw: Any) -> str:
 
 @router.get("/dashboard", include_in_schema=False)
 def dashboard(request: Request, _: Analyst, period: str | None = None, unit: str | None = None,
-              as_of: date | None = None) -> Response:
+              as_of: Day | None = None) -> Response:
     unit = (unit or "").strip() or None
     try:
         p = _period(period)
@@ -147,7 +148,7 @@ def _name(rep: Report, unit: str | None, ext: str, extra: str = "") -> str:
 
 @router.get("/dashboard/export.{fmt}", include_in_schema=False)
 def export(request: Request, _: Analyst, fmt: Format, period: str | None = None, unit: str | None = None,
-           as_of: date | None = None) -> Response:
+           as_of: Day | None = None) -> Response:
     """The table on the dashboard: every unit shown, every indicator and quality rate with its inputs."""
     unit = (unit or "").strip() or None
     rep = _report(request, _period(period), unit, as_of)
@@ -180,7 +181,7 @@ def _behind(request: Request, period: str | None, unit: str | None, as_of: date 
 @router.get("/api/report/dossiers", response_model=list[DossierDetail], tags=["report"])
 def api_dossiers(
     request: Request, _: Analyst, indicator: str, period: str, part: Part = "numerator", unit: str | None = None,
-    as_of: date | None = None, offset: Annotated[int, Query(ge=0)] = 0,
+    as_of: Day | None = None, offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> list[DossierDetail]:
     """The dossiers behind one figure of the report: those its numerator counts, its denominator counts, or
@@ -191,7 +192,7 @@ def api_dossiers(
 
 @router.get("/dashboard/dossiers", include_in_schema=False)
 def dossiers_page(request: Request, _: Analyst, indicator: str, part: str = "missing", period: str | None = None,
-                  unit: str | None = None, as_of: date | None = None) -> Response:
+                  unit: str | None = None, as_of: Day | None = None) -> Response:
     rep, rows = _behind(request, period, unit, as_of, indicator, part)
     lang = lang_of(request)
     shown = list(islice(rows, SHOWN_DOSSIERS + 1))
@@ -208,7 +209,7 @@ def dossiers_page(request: Request, _: Analyst, indicator: str, part: str = "mis
 
 @router.get("/dashboard/dossiers/export.{fmt}", include_in_schema=False)
 def dossiers_export(request: Request, _: Analyst, fmt: Format, indicator: str, part: str = "missing",
-                    period: str | None = None, unit: str | None = None, as_of: date | None = None) -> Response:
+                    period: str | None = None, unit: str | None = None, as_of: Day | None = None) -> Response:
     """The list on the drill-down page, every dossier of it (the page shows the first 500); as XLSX with the
     unit's figures on the sheets before it."""
     rep, rows = _behind(request, period, unit, as_of, indicator, part)

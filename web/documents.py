@@ -28,6 +28,7 @@ from schemas.documents import DocumentList, DocumentView, ReviewState
 from web.audit import log_access, personal_fields
 from web.auth import Principal, require
 from web.pages import lang_of, render
+from web.params import Offset, PageNo
 from web.review import MASK, _document, _pdf_of, _settings, page_image
 
 router = APIRouter()
@@ -94,7 +95,7 @@ def api_documents(
     request: Request, who: Reader, unit: str | None = None, role: str | None = None, doc_type: str | None = None,
     period: str | None = None, ma_ho_so: str | None = None, review: ReviewState | None = None,
     q: SearchText = None,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0, limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+    offset: Offset = 0, limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
 ) -> DocumentList:
     """Documents filtered by unit (and the units under it), role, class, period (2026, 2026-Q3, 2026-09: when
     recorded), dossier and review state; `q` searches the text and metadata (roles that see personal data)."""
@@ -125,14 +126,14 @@ def _options(lang: str) -> dict[str, Any]:
 def documents_page(
     request: Request, who: Reader, unit: str | None = None, role: str | None = None, doc_type: str | None = None,
     period: str | None = None, ma_ho_so: str | None = None, review: str | None = None, q: str | None = None,
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Response:
     f = _filter(unit, role, doc_type, period, ma_ho_so, review, q if who.can("search") else None)
     error = None
     try:
         if f.review is not None and f.review not in REVIEW_STATES:
             raise HTTPException(422, f"review state {f.review!r}")
-        found = _list(request, who, f, max(offset, 0), PAGE_SIZE)
+        found = _list(request, who, f, offset, PAGE_SIZE)
     except HTTPException as e:
         error, found = str(e.detail), DocumentList(total=0, total_capped=False, offset=0, limit=PAGE_SIZE, items=[])
     asked = {k: v for k, v in (("unit", f.unit), ("role", f.role), ("doc_type", f.doc_type), ("period", f.period),
@@ -174,7 +175,7 @@ def document_pdf(request: Request, doc_id: str, who: Personal) -> Response:
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}.jpg", include_in_schema=False)
-def document_page_image(request: Request, doc_id: str, page_no: int, who: Personal) -> Response:
+def document_page_image(request: Request, doc_id: str, page_no: PageNo, who: Personal) -> Response:
     image = page_image(_pdf_of(request, doc_id), page_no)
     log_access(request, who, "view_page", target=doc_id, detail={"page": page_no})
     return Response(image, media_type="image/jpeg",

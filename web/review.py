@@ -29,6 +29,7 @@ from web.audit import log_access, personal_fields
 from web.auth import Principal, check_csrf, form_of, require
 from web.i18n import translator
 from web.pages import lang_of, render
+from web.params import PageNo
 
 # Names and identifiers of people: shown only to roles with personal_data (DOMAIN.md: personal data).
 PERSONAL_KEYS = frozenset({"ho_ten", "so_dinh_danh", "nguoi_ky"})
@@ -337,7 +338,7 @@ async def accept_form(request: Request, doc_id: str, who: Fixer) -> Response:
 
 
 @router.get("/review/{doc_id}/pages/{page_no}.jpg", include_in_schema=False)
-def page_preview(request: Request, doc_id: str, page_no: int,
+def page_preview(request: Request, doc_id: str, page_no: PageNo,
                  who: Annotated[Principal, Depends(require("personal_data"))]) -> Response:
     image = page_image(_pdf_of(request, doc_id), page_no)
     log_access(request, who, "view_page", target=doc_id, detail={"page": page_no})
