@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/realset.py fetch DIR                  # download by commit from GitHub
     .venv/bin/python bench/realset.py fetch DIR --from FOLDER    # or copy from a local copy of the set
+    .venv/bin/python bench/realset.py fetch DIR --git MIRRORS    # or derive from local git copies of the sources
     .venv/bin/python bench/realset.py list [--dir DIR]           # what the labels hold (and which files are there)
 
 The files themselves are not in the repository (bench/realset/README.md says why and whose they are):
@@ -171,8 +172,33 @@ def _derive(doc: RealDoc, sources: list[bytes], dest: Path) -> None:
                          f"{doc.source_repo}: copy it from a copy of the set with --from FOLDER")
 
 
-def fetch(dest: Path, docs: list[RealDoc], from_dir: Path | None = None) -> tuple[int, list[str], list[str]]:
-    """Write DIR/<id>.pdf for every document. Returns (written, warnings, errors)."""
+def git_dir(mirrors: Path, repo: str) -> Path | None:
+    """The local git copy of `repo` under MIRRORS: `owner+name/repo` (as the search tool's fetch lays them out),
+    `owner+name` or `owner/name`, bare or with a work tree."""
+    owner, name = repo.split("/", 1)
+    for d in (mirrors / f"{owner}+{name}" / "repo", mirrors / f"{owner}+{name}", mirrors / owner / name):
+        for g in (d, d / ".git"):
+            if (g / "objects").is_dir() and (g / "HEAD").is_file():
+                return g
+    return None
+
+
+def _from_git(mirrors: Path, doc: RealDoc, path: str) -> bytes:
+    g = git_dir(mirrors, doc.source_repo)
+    if g is None:
+        raise FetchError(f"{doc.id}: no git copy of {doc.source_repo} in {mirrors}")
+    run = subprocess.run(["git", "--git-dir", str(g), "show", f"{doc.commit}:{path}"], capture_output=True,
+                         timeout=120, check=False)
+    if run.returncode != 0:
+        raise FetchError(f"{doc.id}: {doc.source_repo} at {doc.commit[:12]} has no {path}: "
+                         f"{run.stderr.decode(errors='replace').strip()[:200]}")
+    return run.stdout
+
+
+def fetch(dest: Path, docs: list[RealDoc], from_dir: Path | None = None,
+          mirrors: Path | None = None) -> tuple[int, list[str], list[str]]:
+    """Write DIR/<id>.pdf for every document, copied from FROM_DIR, derived from the git copies under
+    MIRRORS or downloaded. Returns (written, warnings, errors)."""
     dest.mkdir(parents=True, exist_ok=True)
     written, warnings, errors = 0, [], []
     downloaded: dict[str, bytes] = {}  # several documents are cut from one source file
@@ -189,7 +215,7 @@ def fetch(dest: Path, docs: list[RealDoc], from_dir: Path | None = None) -> tupl
                 for path in _source_paths(doc):
                     url = raw_url(doc.source_repo, doc.commit, path)
                     if url not in downloaded:
-                        downloaded[url] = _download(url)
+                        downloaded[url] = _from_git(mirrors, doc, path) if mirrors else _download(url)
                     blobs.append(downloaded[url])
                 _derive(doc, blobs, target)
         except FetchError as e:
@@ -223,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("fetch", help="write DIR/<id>.pdf for every labelled document")
     f.add_argument("dir", type=Path)
     f.add_argument("--from", dest="from_dir", type=Path, help="copy from this folder instead of downloading")
+    f.add_argument("--git", dest="mirrors", type=Path,
+                   help="derive from local git copies of the source repositories in this folder")
     f.add_argument("--labels", type=Path, default=LABELS)
     ls = sub.add_parser("list", help="classes and kinds of the set")
     ls.add_argument("--dir", type=Path)
@@ -235,7 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_dir is not None and not args.from_dir.is_dir():
         print(f"realset: --from {args.from_dir}: not a folder", file=sys.stderr)
         return 2
-    written, warnings, errors = fetch(args.dir, docs, args.from_dir)
+    if args.mirrors is not None and not args.mirrors.is_dir():
+        print(f"realset: --git {args.mirrors}: not a folder", file=sys.stderr)
+        return 2
+    written, warnings, errors = fetch(args.dir, docs, args.from_dir, args.mirrors)
     for w in warnings:
         print(f"realset: warning: {w}", file=sys.stderr)
     for e in errors:

@@ -70,3 +70,37 @@ def test_fetch_copies_a_local_set_and_says_what_is_missing(tmp_path: Path) -> No
     assert written == 1 and (tmp_path / "out" / docs[0].name).exists()
     assert warnings == [f"{docs[0].id}: sha256 differs from the labelled file"]
     assert errors == [f"{docs[1].id}: no {docs[1].name} in {src}"]
+
+
+def test_fetch_derives_from_a_local_git_copy_at_the_labelled_commit(tmp_path: Path) -> None:
+    """The search tool's `fetch` lays a repository out as MIRRORS/owner+name/repo (a bare git dir); the file
+    is read at the labelled commit, not at whatever HEAD is now."""
+    import dataclasses
+    import subprocess
+
+    doc = next(d for d in realset.load() if d.derive["how"] == "copy")
+    work = tmp_path / "work"
+    work.mkdir()
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    target = work / doc.source_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"%PDF-1.4 at the labelled commit")
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    target.write_bytes(b"%PDF-1.4 changed since")
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    owner, name = doc.source_repo.split("/")
+    mirrors = tmp_path / "mirrors"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirrors / f"{owner}+{name}" / "repo")], check=True)
+    pinned = dataclasses.replace(doc, commit=commit)
+    written, _, errors = realset.fetch(tmp_path / "out", [pinned], mirrors=mirrors)
+    assert (written, errors) == (1, [])
+    assert (tmp_path / "out" / doc.name).read_bytes() == b"%PDF-1.4 at the labelled commit"
+    gone = dataclasses.replace(doc, commit="0" * 40)
+    written, _, errors = realset.fetch(tmp_path / "out2", [gone], mirrors=mirrors)
+    assert written == 0 and errors and "has no" in errors[0]
+    other = dataclasses.replace(doc, source_repo="nobody/none")
+    _, _, errors = realset.fetch(tmp_path / "out3", [other], mirrors=mirrors)
+    assert errors == [f"{doc.id}: no git copy of nobody/none in {mirrors}"]
