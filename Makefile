@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 DEMO_N ?= 8
 
-.PHONY: setup setup-runtime demo test lint typecheck schemas bench clean
+.PHONY: setup setup-runtime demo test lint typecheck schemas bench clean env audit
 
 setup:
 	@bash scripts/setup.sh
@@ -19,6 +19,10 @@ test: setup
 	@$(VENV)/mypy
 	@$(VENV)/python -m schemas.export --check
 	@$(VENV)/python -m pytest -q -ra tests
+
+# docker compose's secrets: .env from .env.example, empty values drawn at random, existing ones kept.
+env:
+	@python3 scripts/make_env.py
 
 lint: setup
 	@$(VENV)/ruff check .
