@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     web_login_failures_per_user: int = 5
     web_login_failures_per_address: int = 20
     web_login_window_seconds: float = 900.0
+    # Addresses of the reverse proxies whose X-Forwarded-For gives the client's address (comma-separated,
+    # `*` for any); behind a TLS proxy, its address, or every login seems to come from the proxy.
+    web_trusted_proxies: str = "127.0.0.1"
     # Where operators reach Flower (the Celery task monitor), linked from the operator console; empty: no link.
     flower_url: str = ""
 

@@ -280,7 +280,9 @@ def web(
     if said := bootstrap_admin(settings):
         typer.echo(said, err=True)
     app_ = create_app(settings)
-    uvicorn.run(app_, host=host or settings.web_host, port=port or settings.web_port, log_level="warning")
+    # The client address (login limits, the access log) from X-Forwarded-For only when a trusted proxy sent it.
+    uvicorn.run(app_, host=host or settings.web_host, port=port or settings.web_port, log_level="warning",
+                proxy_headers=True, forwarded_allow_ips=settings.web_trusted_proxies)
 
 
 def _idle(settings: Settings) -> bool:
