@@ -415,10 +415,17 @@ def test_compose_refuses_to_start_without_the_secrets(raw: dict[str, Any], env: 
 
 def test_every_variable_is_in_env_example(raw: dict[str, Any]) -> None:
     example = make_env.read_env(ENV_EXAMPLE)
+    # The tunables are there commented out (`# NAME=default`): documented, not set.
+    tunables = set(re.findall(r"^# ([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+    named = example.keys() | tunables
     used = set(_variables(raw))
-    assert used <= example.keys(), f"not in .env.example: {used - example.keys()}"
+    assert used <= named, f"not in .env.example: {used - named}"
     # Nothing in the example that compose does not read (a stale name would look as if it mattered).
-    assert example.keys() <= used, f"in .env.example but never read: {example.keys() - used}"
+    assert named <= used, f"in .env.example but never read: {named - used}"
+    # What stays commented out has a default in the compose file; what is set, compose requires or uses.
+    text = COMPOSE.read_text(encoding="utf-8")
+    for name in tunables:
+        assert re.search(r"\$\{" + name + r":-[^}]+\}", text), f"{name} has no default in the compose file"
     # The example holds no secret: names and placeholders only.
     for key, value in example.items():
         if _SECRET_NAME.search(key):
