@@ -534,3 +534,54 @@ def test_docker_compose_config_validates(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, f"docker compose config rejects the file:\n{result.stderr}"
+
+
+# --- minio-init's script, with a stand-in `mc` that records what it is asked ----------------------
+
+FAKE_MC = """#!/bin/sh
+echo "$*" >> "$MC_LOG"
+case "$*" in
+  "admin policy create "*) cp "$6" "$MC_LOG.policy" ;;
+  "admin policy attach "*) [ -n "${MC_ATTACHED:-}" ] && { echo "policy change already in effect" >&2; exit 1; } ;;
+  "admin user info "*) echo "AccessKey: $5"; echo "PolicyName: ${MC_ATTACHED:-}" ;;
+esac
+exit 0
+"""
+
+
+def _run_init(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    bindir = tmp_path / "bin"
+    bindir.mkdir(exist_ok=True)
+    (bindir / "mc").write_text(FAKE_MC)
+    (bindir / "mc").chmod(0o755)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "MC_LOG": str(tmp_path / "mc.log"), "TMPDIR": str(tmp_path),
+           "POLICY_TEMPLATE": str(POLICY), "MINIO_ROOT_USER": "root", "MINIO_ROOT_PASSWORD": "rootpass1",
+           "BUCKET": "ho-so", "APP_ACCESS_KEY": "sohoa-app", "APP_SECRET_KEY": "apppass12", **extra}
+    return subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX sh")
+def test_minio_init_script_makes_the_private_bucket_and_the_limited_user(tmp_path: Path) -> None:
+    run = _run_init(tmp_path)
+    assert run.returncode == 0, run.stderr
+    calls = (tmp_path / "mc.log").read_text().splitlines()
+    assert calls == [
+        "alias set sohoa http://minio:9000 root rootpass1",
+        "mb --ignore-existing sohoa/ho-so",
+        "anonymous set none sohoa/ho-so",
+        f"admin policy create sohoa sohoa-app {tmp_path}/sohoa-app-policy.json",
+        "admin user add sohoa sohoa-app apppass12",
+        "admin policy attach sohoa sohoa-app --user sohoa-app",
+    ]
+    made = json.loads((tmp_path / "mc.log.policy").read_text())
+    assert made == json.loads(POLICY.read_text().replace("@BUCKET@", "ho-so"))
+    assert "@BUCKET@" not in json.dumps(made)
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX sh")
+def test_minio_init_script_runs_again_and_refuses_the_root_account_for_the_app(tmp_path: Path) -> None:
+    assert _run_init(tmp_path, MC_ATTACHED="sohoa-app").returncode == 0  # second run: already attached
+    failed = _run_init(tmp_path, MC_ATTACHED="something-else")
+    assert failed.returncode == 1 and "already in effect" in failed.stderr
+    root = _run_init(tmp_path, APP_ACCESS_KEY="root")
+    assert root.returncode == 1 and "never gets the root account" in root.stderr
