@@ -88,10 +88,15 @@ def test_worker_and_watcher_with_the_password_and_pickle_refused(
     bare_logs.mkdir()
     bare = Cluster(settings, redis_auth_server.url_without_password, bare_logs)
     try:
-        # Without the password the worker never gets a task: it says why and keeps trying.
+        # Without the password the worker never gets a task and the watcher cannot queue the file it
+        # claims: both say why and keep trying (the file waits in the spool).
         bare.worker()
+        bare.watcher()
+        good.drop("H50/ket-qua/auth.pdf", digital_pdf(tmp_path, 1))
         bare.wait(lambda: bare.log_has("worker", "Authentication required"), 60, "the worker's refusal")
+        bare.wait(lambda: bare.log_has("watch", "Authentication required"), 60, "the watcher's refusal")
         bare.stop()
+        assert good.finished() == 0
 
         good.worker()
         good.wait(lambda: good.log_has("worker", "ready."), 60, "the worker to be ready")
@@ -108,11 +113,10 @@ def test_worker_and_watcher_with_the_password_and_pickle_refused(
         assert not pwned.exists(), "the worker unpickled the message"
         assert connect(redis_auth_server.url).llen("ingest") == 0, "the refused message is not left queued"
 
-        # And with the password, a file dropped in the inbox goes all the way.
+        # With the password, the file claimed while it was missing goes all the way, once.
         good.watcher()
-        good.drop("H50/ket-qua/auth.pdf", digital_pdf(tmp_path, 1))
         r = good.wait_settled(120)
-        assert r.stored == 1
+        assert r.stored == 1 and not r.double
         assert "Authentication required" not in (logs / "worker.log").read_text(errors="replace")
     finally:
         good.stop()
