@@ -57,8 +57,17 @@ class Settings(BaseSettings):
     # Password of the `admin` made on a first start with no users; empty: a random one written to
     # <data dir>/admin-password.txt (0600).
     web_admin_password: str = ""
-    # 1 behind HTTPS (a TLS proxy): the session cookie is sent over HTTPS only.
+    # 1 behind HTTPS (a TLS proxy): the session cookie is sent over HTTPS only, and browsers are told
+    # to use HTTPS for this site from then on (Strict-Transport-Security).
     web_cookie_secure: bool = False
+    # Failed logins allowed per user name and per client address within the window; past them a login
+    # is refused (429) until the oldest failure is older than the window. Shared through Redis when set.
+    web_login_failures_per_user: int = 5
+    web_login_failures_per_address: int = 20
+    web_login_window_seconds: float = 900.0
+    # Addresses of the reverse proxies whose X-Forwarded-For gives the client's address (comma-separated,
+    # `*` for any); behind a TLS proxy, its address, or every login seems to come from the proxy.
+    web_trusted_proxies: str = "127.0.0.1"
     # Where operators reach Flower (the Celery task monitor), linked from the operator console; empty: no link.
     flower_url: str = ""
 

@@ -19,6 +19,7 @@ import typer
 from pipeline.catalogue import ROLE_FOLDERS, ROLES
 from pipeline.config import Settings, get_settings
 from pipeline.keep import db
+from pipeline.redis_client import masked
 
 app = typer.Typer(help="sohoa: digitise Vietnamese administrative dossiers.", no_args_is_help=True)
 from sohoa.commands import review as _review  # noqa: E402
@@ -279,7 +280,9 @@ def web(
     if said := bootstrap_admin(settings):
         typer.echo(said, err=True)
     app_ = create_app(settings)
-    uvicorn.run(app_, host=host or settings.web_host, port=port or settings.web_port, log_level="warning")
+    # The client address (login limits, the access log) from X-Forwarded-For only when a trusted proxy sent it.
+    uvicorn.run(app_, host=host or settings.web_host, port=port or settings.web_port, log_level="warning",
+                proxy_headers=True, forwarded_allow_ips=settings.web_trusted_proxies)
 
 
 def _idle(settings: Settings) -> bool:
@@ -311,7 +314,7 @@ def _run(settings: Settings, *, exit_when_idle: bool, timeout: float, web_app: b
 
     _ready(settings)
     url, redis_proc = resolve_redis(settings)
-    log.info("redis: %s%s", url, " (started here)" if redis_proc else "")
+    log.info("redis: %s%s", masked(url), " (started here)" if redis_proc else "")
     env = dict(os.environ)
     env.update(SOHOA_REDIS_URL=url, SOHOA_DATA_DIR=str(settings.data), OMP_THREAD_LIMIT="1")
     sup = Supervisor(env, settings.data / "logs")
@@ -403,7 +406,7 @@ def demo(
     typer.echo("types: " + ", ".join(f"{k} {v}" for k, v in s["doc_types"].items()))
     typer.echo(_accuracy(settings, labels))
     where = settings.s3_endpoint or str(settings.objects)
-    typer.echo(f"objects: {where}   database: {settings.db_url}   quarantine: {settings.quarantine}")
+    typer.echo(f"objects: {where}   database: {masked(settings.db_url)}   quarantine: {settings.quarantine}")
     raise typer.Exit(code)
 
 

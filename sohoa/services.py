@@ -16,16 +16,14 @@ from pathlib import Path
 import redis
 
 from pipeline.config import Settings
+from pipeline.redis_client import connect
 
 log = logging.getLogger(__name__)
 
 
 def redis_alive(url: str, timeout: float = 1.0) -> bool:
     try:
-        from workers.app import redis_client_url
-
-        client = redis.Redis.from_url(redis_client_url(url), socket_connect_timeout=timeout, socket_timeout=timeout)
-        return bool(client.ping())
+        return bool(connect(url, timeout).ping())
     except (redis.RedisError, OSError, ValueError):
         return False
 

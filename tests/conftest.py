@@ -52,15 +52,20 @@ def free_port() -> int:
 
 class RedisServer:
     """A private redis-server on a free port: tests may stop and restart it without touching the
-    machine's own Redis."""
+    machine's own Redis. With `password`, it runs with --requirepass, as in compose."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, password: str = "") -> None:
         self.port = free_port()
         self.workdir = workdir
+        self.password = password
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
+        return f"redis://{f':{self.password}@' if self.password else ''}127.0.0.1:{self.port}/0"
+
+    @property
+    def url_without_password(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
@@ -69,15 +74,23 @@ class RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir),
-             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"],
+             "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction",
+             *(["--requirepass", self.password] if self.password else [])],
             stdout=subprocess.DEVNULL,
         )
+        hello = f"AUTH {self.password}\r\nPING\r\n".encode() if self.password else b"PING\r\n"
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as c:
-                    c.sendall(b"PING\r\n")
-                    if c.recv(16).startswith(b"+PONG"):
+                    c.sendall(hello)
+                    got = b""
+                    while got.count(b"\r\n") < hello.count(b"\r\n"):
+                        chunk = c.recv(64)
+                        if not chunk:
+                            break
+                        got += chunk
+                    if got.endswith(b"+PONG\r\n"):
                         return
             except OSError:
                 time.sleep(0.05)
@@ -92,6 +105,19 @@ class RedisServer:
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_auth_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private redis-server that wants a password (its `url` carries it)."""
+    import secrets
+
+    server = RedisServer(tmp_path / "redis-auth", password=secrets.token_urlsafe(24))
     server.start()
     try:
         yield server

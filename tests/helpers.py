@@ -104,8 +104,27 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+# What chromium reported as blocked by the app's Content-Security-Policy, per page (id of the Page).
+CSP_VIOLATIONS: dict[int, list[str]] = {}
+
+
+def watch_csp(page: Any) -> list[str]:
+    """Collects the page's CSP violations (chromium logs each as a console error); every screenshot
+    asserts there are none, so each browser test checks the pages it visits work under the CSP."""
+    found = CSP_VIOLATIONS.setdefault(id(page), [])
+
+    def seen(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", seen)
+    return found
+
+
 def screenshot(page: Any, name: str) -> Path:
-    """A full-page screenshot kept as a test artefact (`test-artefacts/screenshots/<name>.png`)."""
+    """A full-page screenshot kept as a test artefact (`test-artefacts/screenshots/<name>.png`), of a
+    page that broke no rule of the CSP."""
+    assert not CSP_VIOLATIONS.get(id(page)), f"{name}: {CSP_VIOLATIONS[id(page)]}"
     path = ARTEFACTS / "screenshots" / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
@@ -116,6 +135,7 @@ def screenshot(page: Any, name: str) -> Path:
 def browser_login(browser: Any, base: str, user: str, password: str, path: str = "") -> Any:
     """A new browser context logged in through the login form; returns its page, at `path`."""
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    watch_csp(page)
     page.goto(base + path)
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
@@ -124,6 +144,16 @@ def browser_login(browser: Any, base: str, user: str, password: str, path: str =
     if path:
         page.goto(base + path)
     return page
+
+
+def wait_for_js(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Until `expression` is true in the page. Playwright's wait_for_function evaluates its predicate
+    with eval(), which the app's Content-Security-Policy forbids (as it should); evaluate() goes
+    through the DevTools protocol, outside the page's CSP."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
 
 
 def login(client: Any, username: str, password: str) -> Any:

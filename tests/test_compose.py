@@ -2,15 +2,18 @@
 
 The point is that the distributed form cannot drift from the program: every SOHOA_* variable the
 compose file sets must be a field of `pipeline.config.Settings`, with a value that setting accepts;
-URLs must point at services that exist, with the credentials those services are given.
+URLs must point at services that exist, with the credentials those services are given. Every secret
+comes from `.env` (made from `.env.example` by scripts/make_env.py), none is written in the file.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -26,6 +29,20 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
+ENV_EXAMPLE = ROOT / ".env.example"
+POLICY = ROOT / "deploy" / "minio-app-policy.json"
+INIT_SCRIPT = ROOT / "deploy" / "minio-init.sh"
+
+
+def _load_make_env() -> Any:
+    spec = importlib.util.spec_from_file_location("make_env", ROOT / "scripts" / "make_env.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_env = _load_make_env()
 
 REQUIRED_SERVICES = {"redis", "minio", "minio-init", "postgres", "worker", "watcher", "web", "flower"}
 APP_SERVICES = {"worker", "watcher", "web", "flower"}
@@ -95,10 +112,22 @@ def raw() -> dict[str, Any]:
     return doc
 
 
+def dotenv() -> dict[str, str]:
+    """A `.env` as `make env` makes it from `.env.example`: fresh random secrets each call."""
+    text, _ = make_env.render(ENV_EXAMPLE, {})
+    values = dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return {k: v for k, v in values.items() if v}
+
+
 @pytest.fixture(scope="module")
-def compose(raw: dict[str, Any]) -> dict[str, Any]:
-    """The compose file as it runs with no `.env`: every default applied."""
-    resolved = _walk(raw, {})
+def env() -> dict[str, str]:
+    return dotenv()
+
+
+@pytest.fixture(scope="module")
+def compose(raw: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    """The compose file as it runs with the `.env` that `make env` makes."""
+    resolved = _walk(raw, env)
     assert isinstance(resolved, dict)
     return resolved
 
@@ -190,9 +219,9 @@ def test_database_url_matches_postgres(services: dict[str, Any]) -> None:
         assert url.path.lstrip("/") == pg.get("POSTGRES_DB", pg["POSTGRES_USER"])
 
 
-def test_database_url_follows_env_overrides(raw: dict[str, Any]) -> None:
+def test_database_url_follows_env_overrides(raw: dict[str, Any], env: dict[str, str]) -> None:
     # The same check with a `.env` that changes every credential: nothing is hard-coded on one side.
-    env = {"POSTGRES_USER": "u1", "POSTGRES_PASSWORD": "p1", "POSTGRES_DB": "d1"}
+    env = {**env, "POSTGRES_USER": "u1", "POSTGRES_PASSWORD": "p1", "POSTGRES_DB": "d1"}
     svcs = _walk(raw, env)["services"]
     url = urlsplit(env_of(svcs["worker"])["SOHOA_DATABASE_URL"])
     pg = env_of(svcs["postgres"])
@@ -200,21 +229,66 @@ def test_database_url_follows_env_overrides(raw: dict[str, Any]) -> None:
     assert (pg["POSTGRES_USER"], pg["POSTGRES_PASSWORD"], pg["POSTGRES_DB"]) == ("u1", "p1", "d1")
 
 
-def test_s3_settings_match_minio(raw: dict[str, Any]) -> None:
-    env = {"SOHOA_S3_ACCESS_KEY": "ak", "SOHOA_S3_SECRET_KEY": "sk-12345678", "SOHOA_S3_BUCKET": "b1"}
-    for svcs in (_walk(raw, {})["services"], _walk(raw, env)["services"]):
+def test_s3_settings_match_minio(raw: dict[str, Any], env: dict[str, str]) -> None:
+    other = {**env, "SOHOA_S3_ACCESS_KEY": "ak", "SOHOA_S3_SECRET_KEY": "sk-12345678", "SOHOA_S3_BUCKET": "b1"}
+    for svcs in (_walk(raw, env)["services"], _walk(raw, other)["services"]):
         minio = env_of(svcs["minio"])
-        init = svcs["minio-init"]
+        init = env_of(svcs["minio-init"])
         for name in APP_SERVICES:
             app = env_of(svcs[name])
             host, _, port = app["SOHOA_S3_ENDPOINT"].partition(":")
             assert host == "minio" and port == "9000", name
-            assert app["SOHOA_S3_ACCESS_KEY"] == minio["MINIO_ROOT_USER"]
-            assert app["SOHOA_S3_SECRET_KEY"] == minio["MINIO_ROOT_PASSWORD"]
-            assert app["SOHOA_S3_BUCKET"] == env_of(init)["BUCKET"]
+            # The app's own user, the one minio-init makes; never MinIO's root account.
+            assert app["SOHOA_S3_ACCESS_KEY"] == init["APP_ACCESS_KEY"], name
+            assert app["SOHOA_S3_SECRET_KEY"] == init["APP_SECRET_KEY"], name
+            assert app["SOHOA_S3_ACCESS_KEY"] != minio["MINIO_ROOT_USER"], name
+            assert app["SOHOA_S3_SECRET_KEY"] != minio["MINIO_ROOT_PASSWORD"], name
+            assert app["SOHOA_S3_BUCKET"] == init["BUCKET"]
+        assert (init["MINIO_ROOT_USER"], init["MINIO_ROOT_PASSWORD"]) == (minio["MINIO_ROOT_USER"],
+                                                                          minio["MINIO_ROOT_PASSWORD"])
         assert len(minio["MINIO_ROOT_PASSWORD"]) >= 8, "MinIO refuses a root password under 8 characters"
-        script = " ".join(command_of(init, "entrypoint") + command_of(init))
-        assert "mc mb" in script and "anonymous set none" in script
+        assert len(init["APP_SECRET_KEY"]) >= 8, "MinIO refuses a secret key under 8 characters"
+
+
+def test_only_minio_init_sees_the_root_account(raw: dict[str, Any]) -> None:
+    for name, svc in raw["services"].items():
+        if name not in ("minio", "minio-init"):
+            assert not {"MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"} & set(_variables(svc)), name
+    assert "<<" not in (raw["services"]["minio-init"].get("environment") or {}), "minio-init shares no app env"
+
+
+def test_minio_init_runs_the_committed_script_and_policy(services: dict[str, Any]) -> None:
+    init = services["minio-init"]
+    assert command_of(init, "entrypoint") == ["/bin/sh", "/deploy/minio-init.sh"]
+    mounts = {v.split(":")[0]: v.split(":")[1] for v in init["volumes"]}
+    assert mounts.get("./deploy") == "/deploy" and (ROOT / "deploy").is_dir()
+    assert init["volumes"][0].endswith(":ro")
+    script = INIT_SCRIPT.read_text(encoding="utf-8")
+    for step in ("mc mb --ignore-existing", "mc anonymous set none", "mc admin policy create",
+                 "mc admin user add", "mc admin policy attach", "/deploy/minio-app-policy.json"):
+        assert step in script, step
+    if shutil.which("sh"):
+        assert subprocess.run(["sh", "-n", str(INIT_SCRIPT)], capture_output=True).returncode == 0
+
+
+def test_app_policy_is_least_privilege() -> None:
+    """The policy document itself (MinIO takes AWS IAM's format): one bucket, object reads and writes,
+    the listing and multipart calls the SDK makes; no admin, no bucket policy, no wildcard."""
+    doc = json.loads(POLICY.read_text(encoding="utf-8"))
+    allowed: dict[str, set[str]] = {}
+    for st in doc["Statement"]:
+        assert st["Effect"] == "Allow" and "NotAction" not in st and "NotResource" not in st
+        for action in st["Action"]:
+            allowed.setdefault(action, set()).update(st["Resource"])
+    assert allowed == {
+        "s3:ListBucket": {"arn:aws:s3:::@BUCKET@"},
+        "s3:ListBucketMultipartUploads": {"arn:aws:s3:::@BUCKET@"},
+        "s3:GetObject": {"arn:aws:s3:::@BUCKET@/*"},
+        "s3:PutObject": {"arn:aws:s3:::@BUCKET@/*"},
+        "s3:DeleteObject": {"arn:aws:s3:::@BUCKET@/*"},
+        "s3:AbortMultipartUpload": {"arn:aws:s3:::@BUCKET@/*"},
+        "s3:ListMultipartUploadParts": {"arn:aws:s3:::@BUCKET@/*"},
+    }
 
 
 def test_redis_is_persistent_and_never_evicts(services: dict[str, Any]) -> None:
@@ -222,11 +296,16 @@ def test_redis_is_persistent_and_never_evicts(services: dict[str, Any]) -> None:
     cmd = " ".join(command_of(redis))
     assert re.search(r"--appendonly\s+yes", cmd)
     assert re.search(r"--maxmemory-policy\s+noeviction", cmd)
+    password = cmd.split("--requirepass", 1)[1].split()[0]
+    assert len(password) >= 16, "Redis runs with a password"
+    assert env_of(redis)["REDISCLI_AUTH"] == password, "the healthcheck authenticates"
     for name in APP_SERVICES:
         url = urlsplit(env_of(services[name])["SOHOA_REDIS_URL"])
         assert url.scheme == "redis" and url.hostname == "redis", name
+        assert url.password == password, f"{name}: broker URL without the Redis password"
+    # Flower takes the broker from the app's settings: no URL (with its password) on the command line.
     flower = " ".join(command_of(services["flower"], "entrypoint") + command_of(services["flower"]))
-    assert "redis://redis:6379" in flower
+    assert "redis://" not in flower
 
 
 def test_depends_on_targets_exist_and_wait_for_health(services: dict[str, Any]) -> None:
@@ -247,7 +326,7 @@ def test_depends_on_targets_exist_and_wait_for_health(services: dict[str, Any]) 
 def test_healthchecks(services: dict[str, Any]) -> None:
     for name in ("redis", "minio", "postgres", "web"):
         assert services[name].get("healthcheck", {}).get("test"), name
-    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    assert "redis-cli ping | grep -q PONG" in " ".join(services["redis"]["healthcheck"]["test"])
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
 
@@ -288,6 +367,102 @@ def test_volumes(compose: dict[str, Any], services: dict[str, Any]) -> None:
         assert len(mounts) == 1, f"{name} does not mount a volume at {data_dir}"
         data_mounts |= mounts
     assert len(data_mounts) == 1, f"file services mount different data volumes: {data_mounts}"
+
+
+# --- secrets --------------------------------------------------------------------------------------
+
+# What names a secret: its value must come from `.env`, never be written here.
+_SECRET_NAME = re.compile(r"PASSWORD|SECRET|AUTH|TOKEN", re.IGNORECASE)
+
+
+def _secret_values(services: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(where, value) of every secret in the resolved file: secret-named env values, the password part of
+    every URL, and the argument after --requirepass."""
+    for name, svc in services.items():
+        for key, value in env_of(svc).items():
+            if _SECRET_NAME.search(key) and key != "SOHOA_WEB_ADMIN_PASSWORD":  # empty: a random one in a file
+                yield f"{name}.{key}", value.split(":", 1)[1] if key == "FLOWER_BASIC_AUTH" else value
+            if "://" in value and urlsplit(value).password is not None:
+                yield f"{name}.{key} (URL password)", str(urlsplit(value).password)
+        cmd = command_of(svc)
+        if "--requirepass" in cmd:
+            yield f"{name} --requirepass", cmd[cmd.index("--requirepass") + 1]
+
+
+def test_no_secret_is_written_in_the_compose_file(raw: dict[str, Any], env: dict[str, str]) -> None:
+    resolved = _walk(raw, env)["services"]
+    secrets_in_env = {v for k, v in env.items() if v}
+    found = list(_secret_values(resolved))
+    assert len(found) >= 10, found  # the check looks at something
+    for where, value in found:
+        # Each one is exactly a value of `.env`: nothing typed into the file, no default to fall back on.
+        assert value in secrets_in_env, f"{where} is not taken from .env"
+    # And the same with another `.env`: every one of them follows it.
+    other = dotenv()
+    again = dict(_secret_values(_walk(raw, other)["services"]))
+    for where, value in found:
+        assert again[where] != value, f"{where} does not follow .env"
+    assert "change-me" not in COMPOSE.read_text(encoding="utf-8")
+
+
+def test_compose_refuses_to_start_without_the_secrets(raw: dict[str, Any], env: dict[str, str]) -> None:
+    for name in ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "SOHOA_S3_SECRET_KEY", "REDIS_PASSWORD",
+                 "SOHOA_WEB_SECRET", "FLOWER_PASSWORD"):
+        partial = {k: v for k, v in env.items() if k != name}
+        with pytest.raises(AssertionError, match=f"{name}.*is required: set it in .env"):
+            _walk(raw, partial)
+
+
+def test_every_variable_is_in_env_example(raw: dict[str, Any]) -> None:
+    example = make_env.read_env(ENV_EXAMPLE)
+    # The tunables are there commented out (`# NAME=default`): documented, not set.
+    tunables = set(re.findall(r"^# ([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+    named = example.keys() | tunables
+    used = set(_variables(raw))
+    assert used <= named, f"not in .env.example: {used - named}"
+    # Nothing in the example that compose does not read (a stale name would look as if it mattered).
+    assert named <= used, f"in .env.example but never read: {named - used}"
+    # What stays commented out has a default in the compose file; what is set, compose requires or uses.
+    text = COMPOSE.read_text(encoding="utf-8")
+    for name in tunables:
+        assert re.search(r"\$\{" + name + r":-[^}]+\}", text), f"{name} has no default in the compose file"
+    # The example holds no secret: names and placeholders only.
+    for key, value in example.items():
+        if _SECRET_NAME.search(key):
+            assert value == "", f".env.example gives {key} a value"
+
+
+def test_env_file_is_kept_out_of_git_and_images() -> None:
+    ignored = {line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    assert ".env" in ignored
+    if shutil.which("git") and (ROOT / ".git").exists():
+        tracked = subprocess.run(["git", "ls-files", ".env"], cwd=ROOT, capture_output=True, text=True)
+        assert tracked.stdout.strip() == ""
+
+
+def test_make_env_fills_keeps_and_rotates(tmp_path: Path) -> None:
+    out = tmp_path / ".env"
+    assert make_env.main(["--out", str(out)]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    first = make_env.read_env(out)
+    example = make_env.read_env(ENV_EXAMPLE)
+    assert first.keys() == example.keys()
+    for key, value in example.items():
+        if value:
+            assert first[key] == value, key  # names kept as the example gives them
+        else:
+            assert re.fullmatch(r"[A-Za-z0-9_-]{32}", first[key]), key  # URL-safe, 192 bits
+    assert len({first[k] for k, v in example.items() if not v}) == sum(1 for v in example.values() if not v)
+    # Run again: everything kept. Rotate one: only it changes.
+    make_env.main(["--out", str(out)])
+    assert make_env.read_env(out) == first
+    make_env.main(["--out", str(out), "--rotate", "REDIS_PASSWORD"])
+    rotated = make_env.read_env(out)
+    assert rotated["REDIS_PASSWORD"] != first["REDIS_PASSWORD"]
+    assert {k: v for k, v in rotated.items() if k != "REDIS_PASSWORD"} == {
+        k: v for k, v in first.items() if k != "REDIS_PASSWORD"}
+    with pytest.raises(SystemExit, match="NOPE"):
+        make_env.main(["--out", str(out), "--rotate", "NOPE"])
 
 
 # --- the image ----------------------------------------------------------------------------------
@@ -341,18 +516,72 @@ def test_dockerignore_keeps_secrets_and_junk_out() -> None:
 # --- the real parser, where there is one ---------------------------------------------------------
 
 
-def test_docker_compose_config_validates() -> None:
+def test_docker_compose_config_validates(tmp_path: Path) -> None:
     docker = shutil.which("docker")
     if docker is None:
         pytest.skip("no docker client on PATH")
     version = subprocess.run([docker, "compose", "version"], capture_output=True, text=True, timeout=60)
     if version.returncode != 0:
         pytest.skip(f"docker client without the compose plugin: {version.stderr.strip() or version.stdout.strip()}")
+    # With the `.env` that `make env` makes (the file refuses to run without its secrets).
+    env_file = tmp_path / ".env"
+    make_env.main(["--out", str(env_file)])
     result = subprocess.run(
-        [docker, "compose", "-f", str(COMPOSE), "config", "-q"],
+        [docker, "compose", "-f", str(COMPOSE), "--env-file", str(env_file), "config", "-q"],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
     )
     assert result.returncode == 0, f"docker compose config rejects the file:\n{result.stderr}"
+
+
+# --- minio-init's script, with a stand-in `mc` that records what it is asked ----------------------
+
+FAKE_MC = """#!/bin/sh
+echo "$*" >> "$MC_LOG"
+case "$*" in
+  "admin policy create "*) cp "$6" "$MC_LOG.policy" ;;
+  "admin policy attach "*) [ -n "${MC_ATTACHED:-}" ] && { echo "policy change already in effect" >&2; exit 1; } ;;
+  "admin user info "*) echo "AccessKey: $5"; echo "PolicyName: ${MC_ATTACHED:-}" ;;
+esac
+exit 0
+"""
+
+
+def _run_init(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    bindir = tmp_path / "bin"
+    bindir.mkdir(exist_ok=True)
+    (bindir / "mc").write_text(FAKE_MC)
+    (bindir / "mc").chmod(0o755)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin", "MC_LOG": str(tmp_path / "mc.log"), "TMPDIR": str(tmp_path),
+           "POLICY_TEMPLATE": str(POLICY), "MINIO_ROOT_USER": "root", "MINIO_ROOT_PASSWORD": "rootpass1",
+           "BUCKET": "ho-so", "APP_ACCESS_KEY": "sohoa-app", "APP_SECRET_KEY": "apppass12", **extra}
+    return subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX sh")
+def test_minio_init_script_makes_the_private_bucket_and_the_limited_user(tmp_path: Path) -> None:
+    run = _run_init(tmp_path)
+    assert run.returncode == 0, run.stderr
+    calls = (tmp_path / "mc.log").read_text().splitlines()
+    assert calls == [
+        "alias set sohoa http://minio:9000 root rootpass1",
+        "mb --ignore-existing sohoa/ho-so",
+        "anonymous set none sohoa/ho-so",
+        f"admin policy create sohoa sohoa-app {tmp_path}/sohoa-app-policy.json",
+        "admin user add sohoa sohoa-app apppass12",
+        "admin policy attach sohoa sohoa-app --user sohoa-app",
+    ]
+    made = json.loads((tmp_path / "mc.log.policy").read_text())
+    assert made == json.loads(POLICY.read_text().replace("@BUCKET@", "ho-so"))
+    assert "@BUCKET@" not in json.dumps(made)
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX sh")
+def test_minio_init_script_runs_again_and_refuses_the_root_account_for_the_app(tmp_path: Path) -> None:
+    assert _run_init(tmp_path, MC_ATTACHED="sohoa-app").returncode == 0  # second run: already attached
+    failed = _run_init(tmp_path, MC_ATTACHED="something-else")
+    assert failed.returncode == 1 and "already in effect" in failed.stderr
+    root = _run_init(tmp_path, APP_ACCESS_KEY="root")
+    assert root.returncode == 1 and "never gets the root account" in root.stderr

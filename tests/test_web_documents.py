@@ -20,7 +20,7 @@ from pipeline.keep.store import open_store
 from pipeline.vn.text import fold
 from schemas.document import DocumentRecord
 from schemas.samples import SampleLabel
-from tests.helpers import CHROMIUM, browser_login, chromium, screenshot, serve
+from tests.helpers import CHROMIUM, browser_login, chromium, screenshot, serve, wait_for_js
 from web.app import create_app
 from web.review import MASK
 
@@ -108,7 +108,7 @@ def test_clerk_searches_a_name_without_accents_in_a_browser(digitised: tuple[Set
         screenshot(page, "documents-search")
         row.locator(f"a[href='/documents/{rec.doc_id}']").click()
         page.wait_for_url(f"{base}documents/{rec.doc_id}")
-        page.wait_for_function("(document.querySelector('.pages img') || {}).naturalWidth > 0")
+        wait_for_js(page, "(document.querySelector('.pages img') || {}).naturalWidth > 0")
         assert page.locator("[data-key=ho_ten]").inner_text() == name
         assert page.locator("#pages tr").count() == rec.pages + 1
         screenshot(page, "document")

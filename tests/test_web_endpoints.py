@@ -20,7 +20,8 @@ from tests import test_web_documents
 from web.app import create_app
 from web.auth import PERMISSIONS
 
-OPEN = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout", "POST")}
+# /static/ holds the stylesheet the login page needs and refresh.js: the program's own files, no data.
+OPEN = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST"), ("/logout", "POST"), ("/static/{name}", "GET")}
 SAMPLE = {"doc_id": "nope", "page_no": "1", "intake_id": "1", "action": "retry", "fmt": "csv", "name": "refresh.js"}
 QUERY = {"period": "2026-Q3", "indicator": "so_hoa_ho_so"}  # required query parameters of some pages
 PASSWORD = "mật-khẩu-mọi-vai-trò"

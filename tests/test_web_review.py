@@ -23,7 +23,7 @@ from pipeline.keep.models import Correction, Document
 from pipeline.keep.store import ObjectStore, open_store
 from schemas.document import DocumentRecord
 from schemas.samples import SampleLabel
-from tests.helpers import CHROMIUM, chromium, csrf_of, login, screenshot, serve
+from tests.helpers import CHROMIUM, chromium, csrf_of, login, screenshot, serve, wait_for_js
 from web.app import create_app
 from web.review import MASK
 
@@ -153,7 +153,7 @@ def test_clerk_fixes_a_document_in_a_browser_and_an_operator_sees_it_masked(
         assert "được đánh dấu" in row.inner_text() and record.unit in row.inner_text()  # type: ignore[operator]
         row.locator("a").click()
         page.wait_for_url(f"{base}review/{doc_id}")
-        page.wait_for_function("document.querySelector('.pages img').naturalWidth > 0")
+        wait_for_js(page, "document.querySelector('.pages img').naturalWidth > 0")
         assert page.locator("#f-ho_ten").input_value() == name
         assert page.locator("#review-state").inner_text() == "chờ kiểm tra"
         # Issue 14: the date field reads day/month/year whatever the browser's locale (an <input type=date>

@@ -14,13 +14,14 @@ from pipeline.config import Settings, get_settings
 from pipeline.index.status import status
 from pipeline.keep import db
 from schemas.report import Report
-from web import audit, console, dashboard, documents, review
+from web import audit, console, dashboard, documents, exposure, review
 from web.auth import Principal, install, require
 from web.pages import render
 from web.params import Day
 
 STATIC = Path(__file__).parent / "static"
-# What the pages load besides themselves, served by the app (never a CDN), behind a login like the rest.
+# What the pages load besides themselves, served by the app (never a CDN). Open without a login: the
+# login page needs the stylesheet, and these files are the program's own code, no data.
 STATIC_FILES = {p.name: p for p in STATIC.iterdir() if p.is_file()} if STATIC.is_dir() else {}
 
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="sohoa", version="0.1.0", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     install(app, settings)
+    exposure.install(app, settings)
     app.include_router(review.router)
     app.include_router(documents.router)
     app.include_router(console.router)
@@ -81,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       {"s": status(settings.db_url), "data_dir": settings.data})
 
     @app.get("/static/{name}", include_in_schema=False)
-    def static(name: str, _: Annotated[Principal, Depends(require("status"))]) -> Response:
+    def static(name: str) -> Response:
         path = STATIC_FILES.get(name)
         if path is None:
             raise HTTPException(404, f"no static file {name}")

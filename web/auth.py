@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from pipeline.accounts.users import ROLES, authenticate, get_user, user_for_token
 from pipeline.config import Settings
+from web.login_limit import LoginLimiter, limiter_for
 from web.pages import csrf_token, render
 
 # What each role may do. Personal data (names, identifiers, the documents themselves) only for the
@@ -180,9 +181,20 @@ async def login(request: Request) -> Response:
     form = await form_of(request)
     check_csrf(request, form.get("csrf"))
     name, next_ = form.get("username", ""), _safe_next(form.get("next"))
+    limiter: LoginLimiter = request.app.state.login_limiter
+    address = request.client.host if request.client else "unknown"
+    # Refused before the password is looked at: past the limit a guess, right or wrong, tells nothing.
+    wait = await run_in_threadpool(limiter.retry_after, name, address)
+    if wait:
+        response = render(request, "login.html", {"next": next_, "error": "login.too_many", "username": name,
+                                                   "error_args": {"minutes": max(1, round(wait / 60))}}, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     info = await run_in_threadpool(authenticate, request.app.state.settings.db_url, name, form.get("password", ""))
     if info is None:
+        await run_in_threadpool(limiter.failed, name, address)
         return render(request, "login.html", {"next": next_, "error": "login.failed", "username": name}, 401)
+    await run_in_threadpool(limiter.succeeded, name)
     lang = request.session.get("lang")
     request.session.clear()  # a new session (and a new anti-forgery token) for the logged-in user
     request.session.update(user=info.username, stamp=info.stamp, csrf=secrets.token_urlsafe(32))
@@ -217,6 +229,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.web_cookie_secure,
     )
     app.include_router(router)
+    app.state.login_limiter = limiter_for(settings)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, _: LoginRequired) -> Response:

@@ -28,6 +28,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "login.username": ("Tên đăng nhập", "User name"),
     "login.password": ("Mật khẩu", "Password"),
     "login.submit": ("Đăng nhập", "Log in"),
+    "login.too_many": ("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.",
+                       "Too many failed logins. Try again in {minutes} minute(s)."),
     "login.failed": ("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khóa.",
                      "Wrong user name or password, or the account is disabled."),
     "forbidden.title": ("Không có quyền", "Not allowed"),

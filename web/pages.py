@@ -55,8 +55,6 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
         "role_name": role_name,
     }
     response = TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
-    # Pages may hold personal data and forms: kept out of shared caches and never framed by another site.
+    # Pages may hold personal data: kept out of shared caches (the other headers: web/exposure.py).
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
     return response

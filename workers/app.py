@@ -11,6 +11,7 @@ from celery.signals import before_task_publish, worker_ready
 from kombu import Exchange, Queue
 
 from pipeline.config import get_settings
+from pipeline.redis_client import client_url
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 QUEUES = ("ingest", "ocr", "post")
@@ -22,12 +23,7 @@ def broker_url() -> str:
     return get_settings().redis_url or os.environ.get("CELERY_BROKER_URL", DEFAULT_REDIS)
 
 
-def redis_client_url(url: str) -> str:
-    """kombu names a unix socket `redis+socket:///path`; redis-py wants `unix:///path`."""
-    for prefix in ("redis+socket://", "socket://"):
-        if url.startswith(prefix):
-            return "unix://" + url[len(prefix):]
-    return url
+redis_client_url = client_url  # the name modules imported it by before pipeline/redis_client.py
 
 
 app = Celery("sohoa", include=["workers.tasks"])

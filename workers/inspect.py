@@ -19,8 +19,9 @@ from typing import Any
 import redis
 from celery import Celery
 
+from pipeline.redis_client import connect, describe
 from schemas.console import Broker, QueueState, RunningTask, WorkerState
-from workers.app import QUEUES, SENT_AT, app, redis_client_url
+from workers.app import QUEUES, SENT_AT, app
 
 INSPECT_SECONDS = 1.0  # how long workers are given to answer
 CACHE_SECONDS = 3.0  # pages refreshing every few seconds share one inspection
@@ -46,7 +47,7 @@ def _oldest_age(r: redis.Redis, key: str, now: float) -> float | None:
 
 def queue_states(redis_url: str, timeout: float = 1.0) -> tuple[list[QueueState], int]:
     """Each queue's depth and oldest message's age, and how many messages are unacknowledged."""
-    r = redis.Redis.from_url(redis_client_url(redis_url), socket_timeout=timeout, socket_connect_timeout=timeout)
+    r = connect(redis_url, timeout)
     now = time.time()
     out = []
     for q in QUEUES:
@@ -123,7 +124,7 @@ def broker(redis_url: str | None) -> Broker:
     try:
         queues, unacked = queue_states(redis_url)
     except (redis.RedisError, OSError, ValueError) as e:
-        return Broker(reachable=False, error=f"Redis: {e}")
+        return Broker(reachable=False, error=f"Redis: {describe(e)}")
     seen = workers(redis_url)
     return Broker(reachable=True, queues=queues, unacked=unacked, workers_answered=seen is not None,
                   workers=seen[0] if seen else [], workers_seen_seconds_ago=round(seen[1], 1) if seen else None)

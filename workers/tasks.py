@@ -27,8 +27,9 @@ from pipeline.keep.models import stored_utc
 from pipeline.keep.store import ObjectStore, StoreError, open_store
 from pipeline.read.ocr import page_paths, read_page
 from pipeline.read.pages import Format, plan
+from pipeline.redis_client import connect
 from schemas.tasks import IngestJob, PageJob, PageResult
-from workers.app import app, redis_client_url
+from workers.app import app
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 12
@@ -41,7 +42,7 @@ def store() -> ObjectStore:
 
 @lru_cache(maxsize=1)
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(redis_client_url(app.conf.broker_url))
+    return connect(app.conf.broker_url)
 
 
 def is_transient(exc: BaseException) -> bool:

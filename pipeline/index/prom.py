@@ -85,8 +85,10 @@ class SohoaCollector(Collector):
             return
         import redis
 
+        from pipeline.redis_client import connect, describe
+
         try:
-            r = redis.Redis.from_url(self.settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+            r = connect(self.settings.redis_url, 1)
             depth = GaugeMetricFamily("sohoa_queue_depth", "Tasks waiting in the broker", labels=["queue"])
             for q in QUEUES:
                 # kombu keeps priorities in lists named `<queue>\x06\x16<n>` beside the plain one
@@ -99,7 +101,7 @@ class SohoaCollector(Collector):
             for h in stagestats.read(r):
                 stages.add_metric([h.stage], h.buckets, h.total)
         except redis.RedisError as e:
-            log.warning("queue depths and stage durations unavailable: %s", e)
+            log.warning("queue depths and stage durations unavailable: %s", describe(e))
             return
         yield depth
         yield stages
