@@ -5,8 +5,8 @@ worker process).
 Both return the same things made by the same tesseract renderers: the page's text, its TSV word boxes
 (parsed once, by `parse_tsv`, for both), and the searchable PDF page. Where the in-process engine gains
 (bench/ocr_throughput.py): no process spawned per page, the model loaded once per worker process
-instead of once per page, the image handed over in memory instead of through a file, and one
-recognition giving text, boxes and the PDF together.
+instead of once per page, and one recognition giving text, boxes and the PDF together. (The page
+still goes through an uncompressed file: see `_tesserocr_page`.)
 """
 
 from __future__ import annotations
@@ -146,8 +146,13 @@ def _tesserocr_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, t
         api.SetVariable("user_defined_dpi", str(round(dpi)))
         api.SetVariable("textonly_pdf", "1" if textonly else "0")
         # One recognition: the PDF renderer runs it, text and boxes are then read from its results.
+        # Through an uncompressed PNM (~3 ms), not in memory: tesserocr's ProcessPage (PIL image in
+        # memory) leaves the PDF without its trailer (sirfz/tesserocr#271); ProcessPages on a file
+        # finishes it. Text and boxes are then read from that one recognition.
+        src = Path(tmp) / "page.pnm"
+        (img if img.mode in ("1", "L", "RGB") else img.convert("RGB")).save(src)
         try:
-            ok = api.ProcessPage(str(base), img, 0, "page", timeout=int(timeout * 1000))
+            ok = api.ProcessPages(str(base), str(src), timeout=int(timeout * 1000))
         except RuntimeError as e:
             api.Clear()
             raise PipelineError("ocr_failed", f"{what}: {e}") from e

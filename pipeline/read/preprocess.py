@@ -11,8 +11,8 @@ milliseconds against tesseract's seconds (DESIGN.md: the pipeline's overhead is 
 - 0/180 vs 90/270: the same spikiness measured on rows and on columns.
 - 0 vs 180: in Latin script, and even more in Vietnamese with its tone marks above, a line has
   more ink above its x-height band (capitals, ascenders, marks) than below it (descenders, the
-  dot below). When that is unsure, or says to turn the page, tesseract's OSD and then trial reads
-  decide (`analyse`; a second or two, so only then).
+  dot below). When that is unsure, tesseract's OSD and then trial reads decide (`analyse`; a
+  second or two, so only then).
 No binarisation for tesseract itself: global Otsu made it worse on clean and mildly degraded
 pages (DESIGN.md); the thresholded copy is for the analysis only.
 """
@@ -265,8 +265,8 @@ def analyse(img: Image.Image, dpi: float, *, use_osd: bool = True) -> Geometry:
     """How to make the page upright and level, from the cheapest signal that is sure:
 
     1. the ink profile (tens of milliseconds): lines across or along the page, ink above or below them;
-    2. when the profile is unsure, or says to turn the page, tesseract's OSD at a resolution it reads
-       well (about a second);
+    2. when the profile is unsure (a turn needs a wider margin than upright), tesseract's OSD at a
+       resolution it reads well (about a second);
     3. when those two disagree or OSD is unsure, trial reads of a band of the page the way each says
        (about a second each), compared by word confidence and Vietnamese syllables.
     A page whose upright trial read is good is never turned. When nothing is sure, the page stays as
@@ -294,8 +294,8 @@ def analyse(img: Image.Image, dpi: float, *, use_osd: bool = True) -> Geometry:
         skew = skew_h if turn % 180 == 0 else skew_v
         return skew if abs(skew) >= MIN_SKEW else 0.0
 
-    if sure and profile == 0:
-        return Geometry(0, level(0), "profile", share)
+    if sure:
+        return Geometry(profile, level(profile), "profile", share)
     if not use_osd:  # the profile alone, as sure as it gets
         if lines >= MIN_LINES and abs(score) >= UPRIGHT_MARGIN:
             return Geometry(profile, level(profile), "profile", share)

@@ -69,6 +69,17 @@ def generated_pages(n: int, seed: int, *, family: str = "A", dpis: Sequence[int]
         yield f"{family}{i:03d}-{doc_type}-{kind}-{dpi}", dg.degrade(page, plan, nrng), dpi, kind, rendered.text
 
 
+def sample_files(out: Path, n: int, seed: int) -> Iterator[tuple[str, Image.Image, int, str, str]]:
+    """The one-page image files `generate` writes (as `make demo` does, the same seeds), put back upright
+    (their own skew kept): issue 13's upright permit was one of them."""
+    from pipeline.samples import generate
+
+    for lab in generate(out, n=n, seed=seed, formats=["jpeg", "png"]):
+        with Image.open(out / lab.file) as im:
+            page = _turned(im.convert("RGB") if im.mode not in ("L", "RGB") else im.copy(), (360 - lab.rotation) % 360)
+        yield f"s{seed}-{Path(lab.file).stem}-{lab.degradation}", page, lab.dpi or 200, lab.degradation, lab.text
+
+
 def real_pages(folder: Path) -> Iterator[tuple[str, Image.Image, int, str, str]]:
     """Real scans of printed text (OCRmyPDF's test images, ../shared/corpus/ocrmypdf) when present."""
     for name in ("linn.png", "typewriter.png", "baiona_gray.png"):
