@@ -6,8 +6,8 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
-import pikepdf
 import pdfplumber
+import pikepdf
 import pytest
 
 from pipeline.read import engine

@@ -68,6 +68,8 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
         # (turning a 300 dpi RGB page costs 0.4 s), and nobody sees it when it is not shown.
         img = img.convert("L")
     geom = preprocess.analyse(img, dpi)
+    if geom.unsure:
+        log.warning("%s page %d: orientation unsure, left as scanned for review: %s", path, spec.page_no, geom.unsure)
     qr = qr_codes(img)  # on the rendered page, before any turn: the reader finds codes at any angle
     ocr_img = preprocess.apply(img, geom)
     try:
