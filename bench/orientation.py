@@ -1,6 +1,6 @@
 """Orientation on the rotation corpus (pipeline/samples/rotation.py): generated pages of both template
 families and real scans, turned 0/90/180/270, at 150-400 dpi, clean, scanned and photographed, and the
-image files `sohoa samples` writes (seeds 1-4; seed 1 is `make demo`'s, with issue 13's permit) put upright.
+image files `sohoa samples` writes (seeds 1-8; seed 1 is `make demo`'s, with issue 13's permit) put upright.
 
     .venv/bin/python bench/orientation.py [--n 48] [--old main] [--engine pytesseract]
 
@@ -42,7 +42,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=48, help="generated pages per family (each turned 4 ways)")
     ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--samples-seeds", type=int, default=4, help="seeds of `sohoa samples` image files added")
+    ap.add_argument("--samples-seeds", type=int, default=8, help="seeds of `sohoa samples` image files added")
     ap.add_argument("--old", default="", help="also run the decision of this git revision (e.g. main)")
     ap.add_argument("--engine", default="", help="pytesseract or tesserocr (SOHOA_OCR_ENGINE)")
     args = ap.parse_args()
@@ -69,7 +69,7 @@ def main() -> None:
         for fam in ("A", "B"):
             yield from generated_pages(args.n, args.seed, family=fam)
         for seed in range(1, args.samples_seeds + 1):  # seed 1 is `make demo`'s
-            yield from sample_files(Path(tmp) / f"samples-{seed}", 16, seed)
+            yield from sample_files(Path(tmp) / f"samples-{seed}", 24, seed)
         yield from real_pages(ROOT.parent / "shared" / "corpus" / "ocrmypdf")
 
     tmp = tempfile.mkdtemp(prefix="orient-samples-")

@@ -65,7 +65,7 @@ def test_a_good_upright_reading_is_never_turned(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(pp.engine, "osd", lambda img, **kw: pp.engine.Osd(180, 0.4))
     seen: list[int] = []
 
-    def trial(img: Image.Image, dpi: float, turn: int, skew: float, lang: str = "vie") -> pp.Trial:
+    def trial(img: Image.Image, dpi: float, turn: int, skew: float, band: object = None, lang: str = "vie") -> pp.Trial:
         seen.append(turn)
         return pp.Trial(turn, 40, 91.0, 0.95) if turn == 0 else pp.Trial(turn, 30, 88.0, 0.9)
 
@@ -80,7 +80,8 @@ def test_a_turn_nothing_agrees_on_is_left_unsure(monkeypatch: pytest.MonkeyPatch
     page = text_page(dpi=200, mode="L")
     monkeypatch.setattr(pp, "upright_score", lambda ink, skew=0.0: (-0.05, 40))
     monkeypatch.setattr(pp.engine, "osd", lambda img, **kw: pp.engine.Osd(90, 0.2))
-    monkeypatch.setattr(pp, "trial_read", lambda img, dpi, turn, skew, lang="vie": pp.Trial(turn, 20, 55.0, 0.5))
+    monkeypatch.setattr(pp, "trial_read",
+                        lambda img, dpi, turn, skew, band=None, lang="vie": pp.Trial(turn, 20, 55.0, 0.5))
     g = pp.analyse(page, 200)
     assert g.turn == 0 and g.decided_by == "none"
     assert "profile says 180°, OSD 90°" in g.unsure and "conf 55" in g.unsure

@@ -70,11 +70,14 @@ def generated_pages(n: int, seed: int, *, family: str = "A", dpis: Sequence[int]
 
 
 def sample_files(out: Path, n: int, seed: int) -> Iterator[tuple[str, Image.Image, int, str, str]]:
-    """The one-page image files `generate` writes (as `make demo` does, the same seeds), put back upright
-    (their own skew kept): issue 13's upright permit was one of them."""
+    """The one-page image files (JPEG, PNG) among what `generate` writes with its defaults, as `make demo`
+    and `sohoa samples` do, put back upright (their own skew kept): issue 13's upright permit was one of
+    those of seed 1."""
     from pipeline.samples import generate
 
-    for lab in generate(out, n=n, seed=seed, formats=["jpeg", "png"]):
+    for lab in generate(out, n=n, seed=seed):
+        if lab.format not in ("jpeg", "png"):
+            continue
         with Image.open(out / lab.file) as im:
             page = _turned(im.convert("RGB") if im.mode not in ("L", "RGB") else im.copy(), (360 - lab.rotation) % 360)
         yield f"s{seed}-{Path(lab.file).stem}-{lab.degradation}", page, lab.dpi or 200, lab.degradation, lab.text
