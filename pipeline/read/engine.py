@@ -61,11 +61,13 @@ def parse_tsv(tsv: str) -> list[PageWord]:
 
 
 def read_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonly: bool, timeout: float,
-              what: str, engine: EngineName | None = None) -> tuple[str, list[PageWord]]:
-    """Text and words of a page, its PDF page written to `pdf_out`. `what` names the page in errors."""
+              what: str, engine: EngineName | None = None, source: Path | None = None) -> tuple[str, list[PageWord]]:
+    """Text and words of a page, its PDF page written to `pdf_out`. `what` names the page in errors;
+    `source`: a file that holds exactly `img`, read instead of a copy of it."""
     if (engine or engine_name()) == "tesserocr":
-        return _tesserocr_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what)
-    return _cli_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what)
+        return _tesserocr_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what,
+                               source=source)
+    return _cli_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what, source=source)
 
 
 def read_words(img: Image.Image, dpi: float, *, lang: str, psm: int = 3, timeout: float = 0,
@@ -113,12 +115,19 @@ def osd(img: Image.Image, *, timeout: float = 30, engine: EngineName | None = No
     return Osd((360 - int(out.get("rotate", 0))) % 360, float(out.get("orientation_conf", 0.0)))
 
 
+def _page_file(img: Image.Image, tmp: str, source: Path | None) -> Path:
+    if source is not None:
+        return source
+    src = Path(tmp) / "page.pnm"
+    # PNM is written and read without compression: the cheapest hand-over to tesseract.
+    (img if img.mode in ("1", "L", "RGB") else img.convert("RGB")).save(src)
+    return src
+
+
 def _cli_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonly: bool, timeout: float,
-              what: str) -> tuple[str, list[PageWord]]:
+              what: str, source: Path | None) -> tuple[str, list[PageWord]]:
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=pdf_out.parent) as tmp:
-        src = Path(tmp) / "page.pnm"
-        # PNM is written and read without compression: the cheapest hand-over to a tesseract process.
-        (img if img.mode in ("1", "L", "RGB") else img.convert("RGB")).save(src)
+        src = _page_file(img, tmp, source)
         base = Path(tmp) / "out"
         config = f"--dpi {round(dpi)} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
         if textonly:
@@ -138,7 +147,7 @@ def _cli_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonl
 
 
 def _tesserocr_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonly: bool, timeout: float,
-                    what: str) -> tuple[str, list[PageWord]]:
+                    what: str, source: Path | None) -> tuple[str, list[PageWord]]:
     api = _api(lang)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=pdf_out.parent) as tmp, _lock:
         base = Path(tmp) / "out"
@@ -149,8 +158,7 @@ def _tesserocr_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, t
         # Through an uncompressed PNM (~3 ms), not in memory: tesserocr's ProcessPage (PIL image in
         # memory) leaves the PDF without its trailer (sirfz/tesserocr#271); ProcessPages on a file
         # finishes it. Text and boxes are then read from that one recognition.
-        src = Path(tmp) / "page.pnm"
-        (img if img.mode in ("1", "L", "RGB") else img.convert("RGB")).save(src)
+        src = _page_file(img, tmp, source)
         try:
             ok = api.ProcessPages(str(base), str(src), timeout=int(timeout * 1000))
         except RuntimeError as e:
