@@ -26,7 +26,7 @@ def _decide(img: Image.Image, dpi: float) -> tuple[int, bool]:
 def test_rotation_corpus_slice() -> None:
     # Both template families, every kind (clean, scan, photo) and resolution (150-400 dpi) once at least,
     # each page turned the four ways.
-    made = [*generated_pages(6, 21, family="A"), *generated_pages(6, 22, family="B")]
+    made = [*generated_pages(4, 21, family="A"), *generated_pages(4, 22, family="B")]
     assert {p[3] for p in made} == {"clean", "scan", "photo"} and {p[2] for p in made} == {150, 200, 300, 400}
     pages = made + list(real_pages(CORPUS))
     tally = Tally()

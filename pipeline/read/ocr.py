@@ -113,7 +113,9 @@ def _as_is(path: Path, fmt: Format, spec: PageSpec, ocr_img: Image.Image) -> Pat
         return None
     try:
         with Image.open(path) as src:
-            same = src.size == ocr_img.size and src.mode in ("L", "RGB") and src.getexif().get(0x0112, 1) == 1
+            # Only a JPEG's EXIF turn is applied by render(); a PNG's getexif() would decode the whole image.
+            turned = fmt == "jpeg" and src.getexif().get(0x0112, 1) != 1
+            same = src.size == ocr_img.size and src.mode in ("L", "RGB") and not turned
     except (OSError, ValueError):
         return None
     return path if same else None
