@@ -326,7 +326,7 @@ def analyse(img: Image.Image, dpi: float, *, use_osd: bool = True) -> Geometry:
         return Geometry(0, level(0), "none", share)
     found = engine.osd(osd_copy(img, dpi))
     osd_sure = found is not None and found.confidence >= OSD_SURE[engine.engine_name()]
-    if found is not None and found.turn == profile and (osd_sure or sure):
+    if found is not None and found.turn == profile and osd_sure:
         return Geometry(profile, level(profile), "osd", share)
     # The two disagree, or neither is sure: read the page the ways they say, and upright.
     candidates = dict.fromkeys([0, profile] + ([found.turn] if found is not None else []))
