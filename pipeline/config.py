@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
 
     ocr_lang: str = "vie"
+    # pytesseract runs the `tesseract` program per page; tesserocr keeps the engine and its model loaded
+    # in each worker process (pipeline/read/engine.py).
+    ocr_engine: Literal["pytesseract", "tesserocr"] = "pytesseract"
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
     stable_seconds: float = 2.0
     poll_seconds: float = 1.0

@@ -188,6 +188,7 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
     confidence["muc_do_tin_cay"] = 1.0
     confs = [p.mean_confidence for p in ocr_pages if p.mean_confidence is not None]
     mismatch = role_mismatch(cls.doc_type, source.role)
+    unsure = [p.page_no for p in pages if p.turn_unsure]
     prefix = object_prefix(source.unit, source.received_at.year, metadata.get("ma_ho_so"), piece.doc_id)
     record = DocumentRecord(
         source=source.name,
@@ -200,7 +201,8 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
         role=source.role,  # type: ignore[arg-type]
         role_mismatch=mismatch,
         # A title/body conflict is never accepted on its own, whatever its confidence.
-        review=mismatch or cls.confidence < settings.review_threshold or cls.conflict,
+        # So is a page left as scanned because its orientation could not be told (read/preprocess.py).
+        review=mismatch or cls.confidence < settings.review_threshold or cls.conflict or bool(unsure),
         classification=ClassificationInfo(cues=list(cls.cues), title=cls.title, body=cls.body,
                                           conflict=cls.conflict),
         metadata=metadata,
@@ -212,6 +214,7 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
             pages_ocr=len(ocr_pages),
             pages_text_layer=len(text_pages),
             mean_confidence=round(sum(confs) / len(confs), 2) if confs else None,
+            turn_unsure=unsure,
         ),
         outputs=[prefix + "original" + EXTENSIONS[piece.fmt], prefix + "searchable.pdf", prefix + "record.json"],
         dossier_source=via,

@@ -48,6 +48,10 @@ class OcrSummary(BaseModel):
     mean_confidence: float | None = Field(
         default=None, description="mean tesseract word confidence over OCR'd pages, 0-100; null without OCR"
     )
+    turn_unsure: list[int] = Field(
+        default_factory=list,
+        description="pages whose orientation could not be told: left as they came, the document sent to review",
+    )
 
 
 class Part(BaseModel):

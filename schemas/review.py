@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from schemas.document import UtcDatetime
 
-Reason = Literal["role_mismatch", "title_conflict", "low_confidence", "flagged"]
+Reason = Literal["role_mismatch", "title_conflict", "turn_unsure", "low_confidence", "flagged"]
 
 
 class ReviewItem(BaseModel):
@@ -17,7 +17,8 @@ class ReviewItem(BaseModel):
     doc_type: str
     confidence: float
     reason: Reason = Field(description="role_mismatch, title_conflict (the title names another class than the "
-                                       "body reads), low_confidence (under the threshold) or flagged")
+                                       "body reads), turn_unsure (a page's orientation could not be told; it was "
+                                       "left as scanned), low_confidence (under the threshold) or flagged")
     role: str | None = None
     unit: str | None = None
     received: str = Field(description="when the document was recorded, ISO 8601")
@@ -42,6 +43,9 @@ class ReviewDocument(BaseModel):
     review: bool = Field(description="still in the review queue")
     cues: list[str] = Field(default_factory=list, description="why the class: the cues, a title/body conflict first")
     title_conflict: bool = Field(default=False, description="its title names another class than its body reads")
+    turn_unsure: list[int] = Field(
+        default_factory=list, description="pages whose orientation could not be told (left as scanned)"
+    )
     pages: int
     metadata: dict[str, str]
     metadata_confidence: dict[str, float]

@@ -65,6 +65,10 @@ class PageResult(BaseModel):
     dpi: float | None = None
     colour: Literal["colour", "grey", "bilevel"] | None = None
     rotated: int = Field(default=0, description="degrees the page was turned before OCR")
+    turn_unsure: str | None = Field(
+        default=None, description="why the page's turn stayed unsure (it was left as it came; the document goes "
+        "to review); null when sure"
+    )
     skew: float = Field(
         default=0.0, description="degrees the OCR copy was turned after `rotated` to level its lines (anticlockwise)"
     )

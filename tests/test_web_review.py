@@ -254,3 +254,24 @@ def test_a_title_body_conflict_is_shown_with_both_readings(
     page = client.get(f"/review/{doc_id}").text
     assert 'id="title-conflict"' in page and "GIẤY ỦY QUYỀN" in page
     assert "tiêu đề và nội dung không khớp" in client.get("/review").text
+
+
+def test_a_page_of_unsure_orientation_is_shown_as_the_reason(
+    flagged: tuple[Settings, ObjectStore, DocumentRecord],
+) -> None:
+    from pipeline.keep.models import Page
+
+    settings, _store, record = flagged
+    doc_id = record.doc_id
+    with db.session_scope(settings.db_url) as s:
+        page = s.scalars(select(Page).where(Page.document_id == doc_id, Page.page_no == 1)).one()
+        page.turn_unsure = "profile says 180°, OSD 90°; trial reads 0°: 20 words, conf 55"
+    client = TestClient(create_app(settings))
+    clerk = {"Authorization": f"Bearer {new_token(settings.db_url, 'lan')}"}
+    [item] = client.get("/api/review", headers=clerk).json()
+    assert item["reason"] == "turn_unsure"
+    assert client.get(f"/api/review/{doc_id}", headers=clerk).json()["turn_unsure"] == [1]
+    assert login(client, "lan", PASSWORD).status_code == 303
+    shown = client.get(f"/review/{doc_id}").text
+    assert 'id="turn-unsure"' in shown and "Không xác định được chiều của trang 1" in shown
+    assert "chưa rõ chiều trang" in client.get("/review").text

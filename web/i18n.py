@@ -50,6 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "review.role": ("Vai trò", "Role"),
     "reason.role_mismatch": ("vai trò không khớp loại", "role does not fit the type"),
     "reason.title_conflict": ("tiêu đề và nội dung không khớp", "title and body disagree"),
+    "reason.turn_unsure": ("chưa rõ chiều trang", "page orientation unsure"),
     "reason.low_confidence": ("độ tin cậy thấp", "low confidence"),
     "reason.flagged": ("được đánh dấu", "flagged"),
     "doc.title": ("Kiểm tra tài liệu", "Review a document"),
@@ -62,6 +63,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "doc.value": ("Giá trị", "Value"),
     "doc.current_type": ("Loại tài liệu", "Document type"),
     "doc.cues": ("Căn cứ phân loại", "Why this type"),
+    "doc.turn_unsure": ("Không xác định được chiều của trang {pages}: trang được giữ nguyên như khi quét, "
+                        "cần người kiểm tra (có thể bị ngược hoặc nằm ngang).",
+                        "The orientation of page(s) {pages} could not be told: kept as scanned, a person must "
+                        "check (it may be upside down or sideways)."),
     "doc.conflict": ("Tiêu đề ghi một loại, nội dung giống loại khác: cần người kiểm tra.",
                      "The title names one type and the body reads as another: a person must decide."),
     "doc.save": ("Lưu sửa đổi", "Save corrections"),

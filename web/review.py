@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import pypdfium2 as pdfium
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -20,7 +21,7 @@ from pipeline.catalogue import DOC_TYPES, ROLES, doc_type_name, role_name
 from pipeline.config import Settings
 from pipeline.index.unlinked import count_unlinked, list_unlinked
 from pipeline.keep import db
-from pipeline.keep.models import Correction, Document
+from pipeline.keep.models import Correction, Document, Page
 from pipeline.keep.store import ObjectStore, StoreError, open_store
 from pipeline.understand.review import QueueItem, ReviewError, apply_correction, corrections_of, queue
 from schemas.document import METADATA_KEYS, UnlinkedDocument
@@ -61,6 +62,8 @@ def reason_of(item: QueueItem, threshold: float) -> Reason:
         return "role_mismatch"
     if item.conflict:
         return "title_conflict"
+    if item.turn_unsure:
+        return "turn_unsure"
     return "low_confidence" if item.confidence < threshold else "flagged"
 
 
@@ -89,6 +92,8 @@ def _document(settings: Settings, who: Principal, doc_id: str) -> ReviewDocument
             role_mismatch=doc.role_mismatch, review=doc.review, pages=doc.pages, metadata=fields,
             cues=list((doc.classification or {}).get("cues", [])),
             title_conflict=bool((doc.classification or {}).get("conflict")),
+            turn_unsure=list(s.scalars(select(Page.page_no).where(
+                Page.document_id == doc.id, Page.turn_unsure.is_not(None)).order_by(Page.page_no)).all()),
             metadata_confidence=dict(doc.field_confidence),
             masked=[] if personal else sorted(PERSONAL_KEYS & doc.fields.keys()),
             text=doc.text if personal else None,

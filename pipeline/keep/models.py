@@ -133,6 +133,8 @@ class Page(Base):
     colour: Mapped[str | None] = mapped_column(String(16))
     compliant: Mapped[bool | None] = mapped_column(Boolean)
     rotated: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the page's turn stayed unsure: left as it came, its document sent to review (0015_turn_unsure).
+    turn_unsure: Mapped[str | None] = mapped_column(Text)
 
 
 # --- dossiers, the register, units and reuse (issue 6) ---------------------------------------------

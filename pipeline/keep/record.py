@@ -84,6 +84,7 @@ def save_document(
                 colour=p.colour,
                 compliant=page_compliant(p),
                 rotated=p.rotated,
+                turn_unsure=p.turn_unsure,
             )
         )
     try:

@@ -32,10 +32,10 @@ import math
 import re
 
 import numpy as np
-import pytesseract
 from PIL import Image, ImageChops
 
-from pipeline.read import preprocess
+from pipeline.errors import PipelineError
+from pipeline.read import engine, preprocess
 from pipeline.vn.ocrfix import fix_word
 from pipeline.vn.text import fold
 from schemas.tasks import PageWord
@@ -137,23 +137,12 @@ def reread_signature(
         return words
     crop = dropout_grey(zone_of_copy(*colour, zone) if colour is not None else copy.crop(zone))
     try:
-        data = pytesseract.image_to_data(
-            crop, lang=lang, config=f"--dpi {round(dpi)} --psm 6",
-            output_type=pytesseract.Output.DICT, timeout=timeout,
-        )
-    except (RuntimeError, pytesseract.TesseractError) as e:  # a timeout, a crash: the first reading stands
-        log.warning("second reading of the signature block failed: %s", e)
+        read = engine.read_words(crop, dpi, lang=lang, psm=6, timeout=timeout)
+    except PipelineError as e:  # a timeout, a crash: the first reading stands
+        log.warning("second reading of the signature block failed: %s", e.message)
         return words
     x0, y0 = zone[:2]
-    again = [
-        PageWord(text=fix_word(text.strip()), conf=float(conf), left=x0 + int(left), top=y0 + int(top),
-                 width=int(w), height=int(h))
-        for level, text, conf, left, top, w, h in zip(
-            data["level"], data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"],
-            strict=True,
-        )
-        if int(level) == 5 and str(text).strip()
-    ]
+    again = [w.model_copy(update={"text": fix_word(w.text), "left": x0 + w.left, "top": y0 + w.top}) for w in read]
 
     return [w for w in words if not _inside(w, zone)] + again
 

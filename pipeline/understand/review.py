@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pipeline.catalogue import DOC_TYPES, ROLES, role_mismatch
 from pipeline.config import Settings
 from pipeline.keep import db
-from pipeline.keep.models import Correction, Document, Dossier, stored_utc
+from pipeline.keep.models import Correction, Document, Dossier, Page, stored_utc
 from pipeline.keep.record import record_of
 from pipeline.keep.store import ObjectStore
 from pipeline.vn.codes import parse_dossier_code
@@ -53,6 +53,7 @@ class QueueItem:
     unit: str | None = None
     flagged: bool = False  # sent to review by the pipeline (low confidence or role mismatch when processed)
     conflict: bool = False  # its title names another class than its body reads (classify.settle)
+    turn_unsure: bool = False  # a page's orientation could not be told (read/preprocess.analyse)
 
 
 def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem]:
@@ -63,12 +64,14 @@ def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem
         .order_by(Document.doc_type_confidence, Document.created_at)
         .limit(limit)
     ).all()
-    reviewed = set(session.scalars(select(Correction.document_id).where(
-        Correction.document_id.in_([d.id for d in rows]))).all())
+    ids = [d.id for d in rows]
+    reviewed = set(session.scalars(select(Correction.document_id).where(Correction.document_id.in_(ids))).all())
+    unsure = set(session.scalars(select(Page.document_id).where(
+        Page.document_id.in_(ids), Page.turn_unsure.is_not(None))).all())
     return [
         QueueItem(d.id, d.source, d.doc_type, d.doc_type_confidence, d.role, d.role_mismatch,
                   stored_utc(d.created_at).isoformat(timespec="seconds"), d.unit, d.review,
-                  bool((d.classification or {}).get("conflict")))
+                  bool((d.classification or {}).get("conflict")), d.id in unsure)
         for d in rows
         if d.review or d.id not in reviewed  # once a person looked at it, low confidence alone no longer queues it
     ]

@@ -1,0 +1,75 @@
+"""Both OCR engines give the pipeline the same things: text, word boxes with confidences, a PDF page
+with the text layer; tesserocr loads its model once per process."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+
+from pipeline.read import engine
+from pipeline.read.ocr import read_page
+from pipeline.read.pages import plan
+from pipeline.vn.text import fold
+from tests.helpers import LINES, text_page
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("engine") / "page.png"
+    text_page(LINES, dpi=300, mode="L").save(path, dpi=(300, 300))
+    return path
+
+
+def _read(path: Path, work: Path, name: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(engine, "engine_name", lambda: name)
+    p = plan(path)
+    return read_page(path, p.fmt, p.pages[0], work / name)
+
+
+def test_both_engines_read_the_same_words(page_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli = _read(page_file, tmp_path, "pytesseract", monkeypatch)
+    inproc = _read(page_file, tmp_path, "tesserocr", monkeypatch)
+    # The CLI is Debian's tesseract, the wheel bundles a newer one: the same model, near enough the same words.
+    a, b = [w.text for w in cli.words], [w.text for w in inproc.words]
+    common = sum(min(a.count(w), b.count(w)) for w in set(a))
+    assert common >= 0.95 * max(len(a), len(b)), (a, b)
+    assert fold("ủy ban nhân dân") in fold(inproc.text) and fold(cli.text) and inproc.mean_confidence
+    by_text = {w.text: w for w in cli.words}
+    for w in inproc.words:
+        if w.text in by_text and a.count(w.text) == 1:
+            o = by_text[w.text]
+            assert abs(w.left - o.left) <= 6 and abs(w.top - o.top) <= 6 and abs(w.width - o.width) <= 12
+            assert 0 <= w.conf <= 100
+    for result in (cli, inproc):
+        assert result.source == "ocr" and result.width_px == cli.width_px and result.pdf_path
+        with pikepdf.open(result.pdf_path) as pdf:
+            assert len(pdf.pages) == 1
+        with pdfplumber.open(result.pdf_path) as pdf:
+            layer = pdf.pages[0].extract_text() or ""
+        assert "Điều" in layer or "ĐIỀU" in layer.upper(), layer[:200]
+
+
+def _api_ids(_: int) -> tuple[int, int]:
+    return id(engine._api("vie")), id(engine._api("vie"))
+
+
+def test_tesserocr_loads_the_model_once_per_process() -> None:
+    first, again = _api_ids(0)
+    assert first == again
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.map(_api_ids, [0])[0]
+    assert child[0] == child[1]  # one in the child too, its own (the parent's is not used across a fork)
+    import os
+
+    assert {k[0] for k in engine._apis} == {os.getpid()}
+
+
+def test_osd_from_both_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = text_page(LINES, dpi=200, mode="L").rotate(90, expand=True)
+    for name in ("pytesseract", "tesserocr"):
+        found = engine.osd(page, engine=name)  # type: ignore[arg-type]
+        assert found is not None and found.turn == 270, name
