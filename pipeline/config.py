@@ -45,6 +45,22 @@ class Settings(BaseSettings):
     # Score thresholds of the Decision 766 indicators (default 1.0 each), e.g. '{"so_hoa_ho_so": 0.8}'.
     metric_thresholds: dict[str, float] = Field(default_factory=dict)
     task_soft_limit_per_page: float = 120.0
+    # Limits on untrusted files, checked before the expensive work (pipeline/read/pages.py, pipeline/isolate.py).
+    # A file bigger than this is refused unread (a 300 dpi colour scan is about 1 MB a page).
+    max_file_mb: float = 500.0
+    # Pages of one file: a bound dossier runs to a few hundred; a poster or a register book to more.
+    max_pages: int = 2000
+    # Pixels of one page image, decoded (an A0 plan at 300 dpi is 140 MP): above it a decompression bomb.
+    max_pixels: int = 200_000_000
+    # Longest side of a PDF page in points (1/72 in): 14,400 is the PDF limit without /UserUnit (5 m).
+    max_page_points: float = 14_400.0
+    # Nesting of a PDF's page tree and of its form XObjects (a form inside a form ...).
+    max_depth: int = 32
+    # Each file's reading runs in a child process (pipeline/isolate.py) with this much address space
+    # (RLIMIT_AS, MB) and, per task, this wall clock: a page gets twice the tesseract limit plus
+    # rendering time, planning or finishing a file this many seconds plus ten a page.
+    child_memory_mb: int = 3072
+    file_seconds: float = 600.0
     max_redeliveries: int = 2
     # How often a worker looks for tasks held by a worker that died (SIGKILL, power loss) and queues
     # them again; without it they would wait for the broker's visibility timeout (hours).

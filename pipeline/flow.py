@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.catalogue import role_mismatch
 from pipeline.config import Settings
+from pipeline.errors import PAGE_LEVEL, PipelineError
 from pipeline.identity import doc_id_for, sha256_file
 from pipeline.index.dossiers import apply_sidecar, dossier_from_name, link_same_content, remember, reuse_of
 from pipeline.index.stagestats import Clock
@@ -26,8 +27,9 @@ from pipeline.keep import db
 from pipeline.keep.record import load_records, save_document
 from pipeline.keep.store import ObjectStore, object_prefix
 from pipeline.read.assemble import cut, searchable_pdf
+from pipeline.read.checks import limits_from
 from pipeline.read.ocr import read_page
-from pipeline.read.pages import Format, plan
+from pipeline.read.pages import Format, plan, readable
 from pipeline.understand.corrections import learned_lexicon
 from pipeline.understand.extract import extract_document
 from pipeline.understand.model import classify_document
@@ -35,12 +37,13 @@ from pipeline.understand.split import Segment, apply_dossier, split_pages
 from schemas.document import ClassificationInfo, DocumentRecord, DossierVia, OcrSummary, Part, Party
 from schemas.tasks import PageResult, PageSpec
 
-EXTENSIONS: dict[Format, str] = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png"}
+EXTENSIONS: dict[Format, str] = {"pdf": ".pdf", "tiff": ".tif", "jpeg": ".jpg", "png": ".png", "heic": ".heic"}
 CONTENT_TYPES: dict[Format, str] = {
     "pdf": "application/pdf",
     "tiff": "image/tiff",
     "jpeg": "image/jpeg",
     "png": "image/png",
+    "heic": "image/heic",
 }
 
 
@@ -68,7 +71,8 @@ def digitise_file(
     back its documents."""
     if done := _recorded(settings, source.sha256):
         return done
-    doc_plan = plan(source.path)  # per page: a real text layer, or OCR
+    # per page: a real text layer, or OCR; the limits checked first
+    doc_plan = plan(source.path, limits=limits_from(settings), workdir=settings.work / source.sha256)
     if on_pages:
         on_pages(len(doc_plan.pages))
     pages = read_pages(source.path, doc_plan.fmt, doc_plan.pages, settings.work / source.sha256,
@@ -88,6 +92,12 @@ def finish_file(
             # The same content finished first under another file: this one's dossier may reuse that copy.
             link_same_content(settings.db_url, source.sha256, source.path, source.name, source.role)
         return done
+    results = list(results)
+    if results and all(r.problem for r in results):
+        # Not one page could be read: nothing to store, the file goes to quarantine with the first reason.
+        first = min(results, key=lambda r: r.page_no)
+        raise PipelineError(first.problem or "ocr_failed", f"no page could be read (page {first.page_no}: "
+                            f"{first.problem})", source=source.name, stage="ocr")
     workdir = settings.work / source.sha256
     workdir.mkdir(parents=True, exist_ok=True)
     pieces = _split(source, fmt, sorted(results, key=lambda r: r.page_no), workdir)
@@ -149,7 +159,7 @@ def _split(source: Source, fmt: Format, pages: list[PageResult], workdir: Path) 
     pieces = []
     for k, seg in enumerate(segments, 1):
         sub = workdir / f"part-{k:03d}"
-        original = cut(source.path, fmt, seg.pages, sub / ("original" + EXTENSIONS[fmt]))
+        original = cut(readable(source.path, workdir), fmt, seg.pages, sub / ("original" + EXTENSIONS[fmt]))
         own = [by_no[no].model_copy(update={"page_no": i}) for i, no in enumerate(seg.pages, 1)]
         blank = [by_no[no].model_copy(update={"page_no": len(own) + i}) for i, no in enumerate(seg.separators, 1)]
         part = Part(source_sha256=source.sha256, index=k, of=len(segments), pages=list(seg.pages),
@@ -215,6 +225,7 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
             pages_text_layer=len(text_pages),
             mean_confidence=round(sum(confs) / len(confs), 2) if confs else None,
             turn_unsure=unsure,
+            pages_unread={p.page_no: p.problem for p in pages if p.problem},
         ),
         outputs=[prefix + "original" + EXTENSIONS[piece.fmt], prefix + "searchable.pdf", prefix + "record.json"],
         dossier_source=via,
@@ -250,7 +261,9 @@ def _keep(drafts: list[_Draft], settings: Settings, store: ObjectStore, clock: C
             out.append(earlier)  # a new scan of a paper digitised for an earlier dossier: linked, not stored
             continue
         with clock("assemble"):
-            searchable = searchable_pdf(piece.original, piece.fmt, piece.pages, piece.workdir / "searchable.pdf")
+            # the repaired or decrypted copy of a whole PDF, when plan made one (a part is cut from it already)
+            base = readable(piece.original, piece.workdir) if piece.part is None else piece.original
+            searchable = searchable_pdf(base, piece.fmt, piece.pages, piece.workdir / "searchable.pdf")
         tags = {"doc_type": d.record.doc_type, "role": d.record.role or ""}  # the store adds the sha256 itself
         if d.record.part is not None:
             tags["source_sha256"] = d.record.part.source_sha256
@@ -269,6 +282,40 @@ def _keep(drafts: list[_Draft], settings: Settings, store: ObjectStore, clock: C
     return out
 
 
+def unread_page(page_no: int, error: PipelineError) -> PageResult:
+    """A page whose reading failed for a reason of its own (OCR timed out): marked, and the file goes on."""
+    return PageResult(page_no=page_no, source="empty", text="", problem=error.code)
+
+
+def page_or_mark(page_no: int, get: Callable[[], PageResult]) -> PageResult:
+    """`get()`'s page, or the page marked unread when it failed for a page-level reason (errors.PAGE_LEVEL);
+    any other failure (a crash, the memory limit) is the file's."""
+    try:
+        return get()
+    except PipelineError as e:
+        if e.code not in PAGE_LEVEL:
+            raise
+        return unread_page(page_no, e)
+
+
+def finish_isolated(source: Source, fmt: Format, results: list[PageResult], settings: Settings) -> list[DocumentRecord]:
+    """`finish_file` as a task of pipeline/isolate.py: the child opens the store itself (a client with
+    its connections does not cross a process boundary)."""
+    from pipeline.keep.store import open_store
+
+    return finish_file(source, fmt, results, settings, open_store(settings))
+
+
+def finish_seconds(settings: Settings, n_pages: int) -> float:
+    return settings.file_seconds + 10.0 * n_pages
+
+
+def page_seconds(settings: Settings) -> float:
+    """A page's wall clock in its child: tesseract's limit twice (the page, then the signature block
+    read again) and half of it again for rendering and the rest."""
+    return 2.5 * settings.task_soft_limit_per_page
+
+
 def read_pages(
     src: Path, fmt: Format, specs: Sequence[PageSpec], workdir: Path, *, lang: str, executor: Executor | None = None
 ) -> list[PageResult]:
@@ -276,4 +323,4 @@ def read_pages(
     if executor is None:
         return [read_page(src, fmt, s, workdir, lang=lang) for s in specs]
     futures = [executor.submit(read_page, src, fmt, s, workdir, lang=lang) for s in specs]
-    return [f.result() for f in futures]
+    return [page_or_mark(s.page_no, f.result) for s, f in zip(specs, futures, strict=True)]

@@ -52,6 +52,10 @@ class OcrSummary(BaseModel):
         default_factory=list,
         description="pages whose orientation could not be told: left as they came, the document sent to review",
     )
+    pages_unread: dict[int, str] = Field(
+        default_factory=dict, description="pages that could not be read (OCR timed out, say), with the reason's code; "
+        "the other pages were read and stored"
+    )
 
 
 class Part(BaseModel):

@@ -38,7 +38,7 @@ class PageJob(BaseModel):
     """OCR one page of a claimed file."""
 
     job: IngestJob
-    fmt: Literal["pdf", "tiff", "jpeg", "png"]
+    fmt: Literal["pdf", "tiff", "jpeg", "png", "heic"]
     page: PageSpec
 
 
@@ -78,3 +78,6 @@ class PageResult(BaseModel):
         default=None, description="share of the page (margins aside) that is ink, 0-1; null for a text-layer page"
     )
     qr: list[str] = Field(default_factory=list, description="payloads of the QR codes read on the page")
+    problem: str | None = Field(
+        default=None, description="why the page could not be read (an error code such as `timeout`); the rest of "
+        "the file was read")

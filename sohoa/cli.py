@@ -9,7 +9,6 @@ import shutil
 import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -118,6 +117,7 @@ def process(
 ) -> None:
     """Run the pipeline in this process on files or folders and print one record per document."""
     from pipeline.batch import process_files
+    from pipeline.isolate import Pool
     from pipeline.keep.store import open_store
 
     if role is not None:
@@ -133,13 +133,21 @@ def process(
         guessed_unit, guessed_role = _place_from_path(f)
         files.append((f, unit or guessed_unit, role or guessed_role))
     rows: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(max_workers=settings.workers) as pool:
+    # Our own pool, not ProcessPoolExecutor: one child dying there broke the pool and failed every later
+    # file; here it costs its own file, with the reason (pipeline/isolate.py).
+    pool = Pool(settings.workers, memory_mb=settings.child_memory_mb, timeout=settings.file_seconds)
+    try:
         for out in process_files(files, settings, store, pool):
             line = out.model_dump(mode="json", exclude_none=True)
             if fmt is OutputFormat.jsonl:
                 typer.echo(json.dumps(line, ensure_ascii=False))
             else:
                 rows.append(line)
+    finally:
+        pool.shutdown(cancel_futures=True)
+        st = pool.stats
+        typer.echo(f"children: {st.started} started, {st.crashed} crashed, {st.timeouts} timed out, {st.memory} "
+                   f"over the memory limit; largest {st.max_rss_mb:.0f} MB", err=True)
     if fmt is OutputFormat.table:
         _print_table(rows)
 

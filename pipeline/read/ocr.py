@@ -17,7 +17,7 @@ from PIL import Image
 
 from pipeline.errors import PipelineError
 from pipeline.read import engine, preprocess, seal
-from pipeline.read.pages import Format, PageSpec, colour_of, render
+from pipeline.read.pages import Format, PageSpec, colour_of, readable, render
 from pipeline.vn.ocrfix import fix_text, fix_word
 from pipeline.vn.text import fold
 from schemas.tasks import PageResult
@@ -41,6 +41,7 @@ def read_page(
     if json_path.exists() and (spec.kind == "text" or pdf_path.exists()):
         return PageResult.model_validate_json(json_path.read_text(encoding="utf-8"))
     workdir.mkdir(parents=True, exist_ok=True)
+    path = readable(path, workdir)  # the repaired or decrypted copy plan made, if it made one
     started = time.perf_counter()
     if spec.kind == "text":
         text = unicodedata.normalize("NFC", spec.text)

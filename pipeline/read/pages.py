@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -13,11 +14,17 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
 from pipeline.errors import PipelineError
+from pipeline.read.checks import Format, Limits, check_pdf, image_codecs, pdf_before_open, sniff_format
 from pipeline.vn.ocrfix import syllable_share
 from schemas.tasks import PageSpec
 
-Format = Literal["pdf", "tiff", "jpeg", "png"]
-MAX_PAGES = 2000
+log = logging.getLogger(__name__)
+
+__all__ = ["Format", "Limits", "sniff_format"]
+MAX_PAGES = Limits.max_pages
+# The copy of a PDF that the readers read, in the file's work dir, when the original needed repair
+# (a broken cross-reference table, rebuilt by qpdf) or carries an owner password only (decrypted).
+READABLE = "readable.pdf"
 # OCR works best between these; outside them the page is rendered/scaled to the nearest bound.
 OCR_MIN_DPI = 200.0
 OCR_MAX_DPI = 400.0
@@ -35,29 +42,26 @@ MIN_SYLLABLE_SHARE = 0.6
 SCAN_IMAGE_SHARE = 0.5
 MIN_TEXT_SPAN = 0.15
 
-Image.MAX_IMAGE_PIXELS = 300_000_000  # real scans of A0 maps at 300 dpi are large but not bombs
+# Real scans of A0 maps at 300 dpi are large but not bombs; plan() sets SOHOA_MAX_PIXELS, checked before a
+# decode, and Pillow's own guard (twice this) stays as a back-up.
+Image.MAX_IMAGE_PIXELS = Limits.max_pixels
+
+
+def _register_heif() -> None:
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # HEIC photos are then refused as unreadable images, the rest reads as before
+        return
+    register_heif_opener()
+
+
+_register_heif()
 
 
 @dataclass(frozen=True)
 class DocumentPlan:
     fmt: Format
     pages: tuple[PageSpec, ...]
-
-
-def sniff_format(path: Path) -> Format:
-    with path.open("rb") as f:
-        head = f.read(1024)
-    if not head:
-        raise PipelineError("empty_file", "the file is empty", source=str(path))
-    if b"%PDF-" in head:
-        return "pdf"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    if head[:3] == b"\xff\xd8\xff":
-        return "jpeg"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    raise PipelineError("unsupported_format", "not a PDF, TIFF, JPEG or PNG file", source=str(path))
 
 
 def _image_dpi(img: Image.Image) -> float | None:
@@ -108,52 +112,110 @@ def _real_text(page: pdfplumber.page.Page, text: str) -> bool:
     return (x1 - x0) * (bottom - top) >= MIN_TEXT_SPAN * page_area
 
 
-def plan(path: Path) -> DocumentPlan:
-    fmt = sniff_format(path)
+def readable(path: Path, workdir: Path | None) -> Path:
+    """The file the readers open: the repaired or decrypted copy when plan made one, else the file."""
+    if workdir is not None and (copy := workdir / READABLE).exists():
+        return copy
+    return path
+
+
+def plan(path: Path, *, limits: Limits | None = None, workdir: Path | None = None) -> DocumentPlan:
+    """The pages of a file and how to read each, once the file passed the checks (pipeline/read/checks.py).
+    `workdir` is where a repaired or decrypted copy of a PDF goes; without one the original is read."""
+    limits = limits or Limits()
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    fmt = sniff_format(path, limits)
     if fmt == "pdf":
-        return DocumentPlan("pdf", tuple(_plan_pdf(path)))
+        return DocumentPlan("pdf", tuple(_plan_pdf(path, limits, workdir)))
     try:
         with Image.open(path) as img:
             n = getattr(img, "n_frames", 1)
             dpi = _image_dpi(img)
+            _check_pixels(img, 1, path, limits)
             img.load()
-    except (OSError, SyntaxError, ValueError) as e:
-        raise PipelineError("unreadable_image", f"cannot read the image: {e}", source=str(path)) from e
-    if n > MAX_PAGES:
-        raise PipelineError("too_many_pages", f"{n} pages, more than {MAX_PAGES}", source=str(path))
+    except PipelineError:
+        raise
+    except Image.DecompressionBombError as e:
+        raise PipelineError("image_too_large", f"{e}", source=str(path)) from e
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        code = "truncated_file" if "truncated" in str(e) else "unreadable_image"
+        raise PipelineError(code, f"cannot read the image: {e}", source=str(path)) from e
+    if n > limits.max_pages:
+        raise PipelineError("too_many_pages", f"{n} pages, more than the limit of {limits.max_pages} "
+                            "(SOHOA_MAX_PAGES)", source=str(path))
     return DocumentPlan(fmt, tuple(PageSpec(page_no=i + 1, kind="image", dpi=dpi) for i in range(n)))
 
 
-def _plan_pdf(path: Path) -> list[PageSpec]:
+def _check_pixels(img: Image.Image, page_no: int, path: Path, limits: Limits) -> None:
+    """Before the decode: the header gives the size, and a bomb is a size no page has."""
+    w, h = img.size
+    if w * h > limits.max_pixels:
+        raise PipelineError("image_too_large", f"page {page_no} is {w}x{h} pixels ({w * h / 1e6:.0f} MP), more "
+                            f"than {limits.max_pixels / 1e6:.0f} MP (SOHOA_MAX_PIXELS)", source=str(path))
+
+
+def _plan_pdf(path: Path, limits: Limits, workdir: Path | None) -> list[PageSpec]:
+    pdf_before_open(path)
     try:
         with pikepdf.open(path) as pdf:
+            check_pdf(pdf, path, limits)
             rotations = [int(p.obj.get("/Rotate", 0)) % 360 for p in pdf.pages]
+            encrypted = pdf.is_encrypted
+            if encrypted and workdir is not None:
+                # Opened without a password: an owner password only (printing, copying restricted). The
+                # readers get a decrypted copy; the stored original stays the clerk's file.
+                _save_copy(pdf, workdir)
     except pikepdf.PasswordError as e:
-        raise PipelineError("encrypted_pdf", "the PDF needs a password", source=str(path)) from e
+        raise PipelineError("encrypted_pdf", "the PDF needs a password to open (a user password)",
+                            source=str(path)) from e
     except pikepdf.PdfError as e:
-        raise PipelineError("unreadable_pdf", f"broken PDF: {e}", source=str(path)) from e
+        raise PipelineError("unreadable_pdf", f"broken PDF beyond repair: {e}", source=str(path)) from e
     if not rotations:
         raise PipelineError("no_pages", "the PDF has no pages", source=str(path))
-    if len(rotations) > MAX_PAGES:
-        raise PipelineError("too_many_pages", f"{len(rotations)} pages, more than {MAX_PAGES}", source=str(path))
-    specs = []
     try:
-        with pdfplumber.open(path) as pdf:
-            for i, page in enumerate(pdf.pages):
-                text = page.extract_text() or ""
-                dpi = _pdf_page_dpi(page)
-                kind: Literal["text", "image"] = "text" if _real_text(page, text) else "image"
-                specs.append(
-                    PageSpec(
-                        page_no=i + 1, kind=kind, text=text if kind == "text" else "", dpi=dpi,
-                        rotate_attr=rotations[i],
-                    )
+        return _read_layers(readable(path, workdir), rotations)
+    except Exception as first:  # pdfminer raises many unrelated types on broken files
+        if workdir is None or readable(path, workdir) != path:
+            raise _unreadable(path, first) from first
+        # A broken cross-reference table and the like: qpdf rebuilds it; a repaired PDF is read.
+        try:
+            with pikepdf.open(path) as pdf:
+                _save_copy(pdf, workdir)
+            specs = _read_layers(readable(path, workdir), rotations)
+        except Exception as e:
+            (workdir / READABLE).unlink(missing_ok=True)
+            raise _unreadable(path, first) from e
+        log.info("%s: read from a repaired copy (%s)", path, first)
+        return specs
+
+
+def _unreadable(path: Path, e: Exception) -> PipelineError:
+    if isinstance(e, PipelineError):
+        return e
+    return PipelineError("unreadable_pdf", f"cannot read the PDF: {e!r}", source=str(path))
+
+
+def _save_copy(pdf: pikepdf.Pdf, workdir: Path) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    tmp = workdir / (READABLE + ".tmp")
+    pdf.save(tmp, encryption=False)
+    tmp.replace(workdir / READABLE)
+
+
+def _read_layers(path: Path, rotations: list[int]) -> list[PageSpec]:
+    specs = []
+    with pdfplumber.open(path) as pdf:
+        for i, page in enumerate(pdf.pages):
+            text = page.extract_text() or ""
+            dpi = _pdf_page_dpi(page)
+            kind: Literal["text", "image"] = "text" if _real_text(page, text) else "image"
+            specs.append(
+                PageSpec(
+                    page_no=i + 1, kind=kind, text=text if kind == "text" else "", dpi=dpi,
+                    rotate_attr=rotations[i] if i < len(rotations) else 0,
                 )
-                page.close()  # pdfplumber caches every page's objects otherwise
-    except PipelineError:
-        raise
-    except Exception as e:  # pdfminer raises many unrelated types on broken files
-        raise PipelineError("unreadable_pdf", f"cannot read the PDF: {e}", source=str(path)) from e
+            )
+            page.close()  # pdfplumber caches every page's objects otherwise
     return specs
 
 
@@ -163,28 +225,43 @@ def ocr_dpi(native: float | None) -> float:
     return min(max(native, OCR_MIN_DPI), OCR_MAX_DPI)
 
 
-def render(path: Path, fmt: Format, spec: PageSpec) -> tuple[Image.Image, float]:
+def render(path: Path, fmt: Format, spec: PageSpec, *, limits: Limits | None = None) -> tuple[Image.Image, float]:
     """The page as an image for OCR, and the dpi it is at."""
+    limits = limits or Limits()
     if fmt == "pdf":
         dpi = ocr_dpi(spec.dpi)
         try:
             pdf = pdfium.PdfDocument(str(path))
             try:
                 page = pdf[spec.page_no - 1]
+                w_pt, h_pt = page.get_size()
+                # A huge page (a plan, a poster) is read at a lower resolution, never at a size that
+                # alone would fill the memory.
+                if w_pt * h_pt * (dpi / 72.0) ** 2 > MAX_OCR_PIXELS:
+                    dpi = 72.0 * (MAX_OCR_PIXELS / max(w_pt * h_pt, 1.0)) ** 0.5
                 img = page.render(scale=dpi / 72.0).to_pil()
                 page.close()
             finally:
                 pdf.close()
         except pdfium.PdfiumError as e:
+            if codecs := image_codecs(path, spec.page_no):
+                raise PipelineError("undecodable_image", f"cannot render page {spec.page_no}, whose images are "
+                                    f"{', '.join(codecs)}: {e}", source=str(path)) from e
             raise PipelineError("unreadable_pdf", f"cannot render page {spec.page_no}: {e}", source=str(path)) from e
         return img, dpi
     try:
         with Image.open(path) as src:
             src.seek(spec.page_no - 1)
-            img = ImageOps.exif_transpose(src) if fmt == "jpeg" else src.copy()
+            _check_pixels(src, spec.page_no, path, limits)
+            img = ImageOps.exif_transpose(src) if fmt in ("jpeg", "heic") else src.copy()
             img.load()
+    except PipelineError:
+        raise
+    except Image.DecompressionBombError as e:
+        raise PipelineError("image_too_large", f"page {spec.page_no}: {e}", source=str(path)) from e
     except (OSError, SyntaxError, ValueError, EOFError) as e:
-        raise PipelineError("unreadable_image", f"cannot read page {spec.page_no}: {e}", source=str(path)) from e
+        code = "truncated_file" if "truncated" in str(e) else "unreadable_image"
+        raise PipelineError(code, f"cannot read page {spec.page_no}: {e}", source=str(path)) from e
     return scale_for_ocr(img, spec.dpi)
 
 
