@@ -152,7 +152,7 @@ def _finish(
         if isinstance(executor, Pool):
             records = executor.submit_limited(
                 finish_isolated, src, item.fmt, results, settings, timeout_s=finish_seconds(settings, len(results)),
-                label="finishing", source=str(item.path)).result()
+                label="finishing", source=str(item.path)).result()[0]
         else:
             records = finish_file(src, item.fmt, results, settings, store)
         record_direct(settings, item.path, src.sha256, unit=src.unit, role=src.role, document_id=records[0].doc_id)

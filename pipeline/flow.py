@@ -298,12 +298,15 @@ def page_or_mark(page_no: int, get: Callable[[], PageResult]) -> PageResult:
         return unread_page(page_no, e)
 
 
-def finish_isolated(source: Source, fmt: Format, results: list[PageResult], settings: Settings) -> list[DocumentRecord]:
+def finish_isolated(
+    source: Source, fmt: Format, results: list[PageResult], settings: Settings
+) -> tuple[list[DocumentRecord], Clock]:
     """`finish_file` as a task of pipeline/isolate.py: the child opens the store itself (a client with
-    its connections does not cross a process boundary)."""
+    its connections does not cross a process boundary) and sends back its stage timings with the records."""
     from pipeline.keep.store import open_store
 
-    return finish_file(source, fmt, results, settings, open_store(settings))
+    clock = Clock()
+    return finish_file(source, fmt, results, settings, open_store(settings), clock), clock
 
 
 def finish_seconds(settings: Settings, n_pages: int) -> float:

@@ -374,7 +374,19 @@ def _reply(conn: Connection, kind: str, task_id: int, payload: Any, trace: str) 
         conn.send(("err", task_id, err, trace, _rss()))
 
 
+def _die_with_parent() -> None:
+    """Linux: the child is killed when the process that started it dies (a Celery prefork child killed by
+    its hard time limit), instead of running on unobserved."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(fd: int, memory_mb: int) -> None:
+    _die_with_parent()
     _limit(memory_mb)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a child stops (Ctrl-C reaches it)
     if preload := os.environ.get(PRELOAD_ENV):

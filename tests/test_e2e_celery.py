@@ -139,7 +139,7 @@ def test_dropped_files_are_stored_and_recorded_once(
         assert quarantined is not None
         q_code = quarantined.error_code
     assert states["copy.bin.pdf"] == DUPLICATE or states[Path(first.file).name] == DUPLICATE
-    assert states["notes.pdf"] == QUARANTINED and q_code == "unreadable_pdf"
+    assert states["notes.pdf"] == QUARANTINED and q_code == "header_only_pdf"  # a header and no object: told precisely
     assert (settings.quarantine / first.unit / "thanh-phan" / "notes.pdf.loi.txt").exists()
     assert sorted(d.sha256 for d in docs) == sorted(sha256_file(samples / lb.file) for lb in labels)
     assert n_pages == sum(lb.pages for lb in labels)

@@ -101,7 +101,8 @@ def test_reading_a_page_twice_reuses_the_first_result(tmp_path: Path) -> None:
     [
         (b"", "empty_file"),
         (b"hello, this is not a scan", "unsupported_format"),
-        (b"%PDF-1.4\n1 0 obj garbage", "unreadable_pdf"),
+        (b"%PDF-1.4\n1 0 obj garbage", "truncated_file"),  # no %%EOF: it stops short
+        (b"%PDF-1.4\n1 0 obj garbage\n%%EOF\n", "unreadable_pdf"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "unreadable_image"),
     ],
 )
@@ -122,7 +123,8 @@ def test_odd_real_pdfs_plan_or_fail_cleanly(name: str, tmp_path: Path) -> None:
     try:
         p = plan(src)
     except PipelineError as e:
-        assert e.code in {"unreadable_pdf", "no_pages", "unsupported_format", "empty_file"}
+        assert e.code in {"unreadable_pdf", "no_pages", "unsupported_format", "empty_file", "header_only_pdf",
+                          "truncated_file"}
         return
     assert sniff_format(src) == "pdf" and p.pages
 

@@ -38,7 +38,7 @@ def test_process_prints_records_and_errors_and_keeps_going(tmp_path: Path, sampl
     ]
     record_schema = json.loads((OUT / "document_record.schema.json").read_text())
     error_schema = json.loads((OUT / "process_error.schema.json").read_text())
-    assert lines[1]["error"]["code"] == "unreadable_pdf"
+    assert lines[1]["error"]["code"] == "header_only_pdf"  # a header and no object
     jsonschema.validate(lines[1], error_schema)
     records = [lines[0], *lines[2:]]
     for rec, label in zip(records, labels, strict=True):
@@ -55,7 +55,7 @@ def test_process_prints_records_and_errors_and_keeps_going(tmp_path: Path, sampl
     # Objects and records go to the data dir of the current folder. Running again over the same files
     # receives nothing new; the same content under another name is a duplicate.
     again = run_sohoa(tmp_path, "process", files[0], str(tmp_path / "broken.pdf"), "--format", "table")
-    assert again.returncode == 0 and "(dup)" in again.stdout and "ERROR unreadable_pdf" in again.stdout
+    assert again.returncode == 0 and "(dup)" in again.stdout and "ERROR header_only_pdf" in again.stdout
     copy = tmp_path / "copy-of-first" / Path(files[0]).name.replace(".", "-copy.", 1)
     copy.parent.mkdir()
     copy.write_bytes(Path(files[0]).read_bytes())

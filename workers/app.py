@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from celery import Celery
-from celery.signals import before_task_publish, worker_ready
+from celery.signals import before_task_publish, worker_process_init, worker_ready
 from kombu import Exchange, Queue
 
 from pipeline.config import get_settings
@@ -56,6 +56,9 @@ app.conf.update(
     worker_send_task_events=True,
     task_send_sent_event=True,
     worker_hijack_root_logger=False,
+    # Untrusted bytes are read in each worker process's own rlimited child (pipeline/isolate.py); a
+    # worker process that still grew past this (KB) is replaced after its task.
+    worker_max_memory_per_child=1024 * 1024,
 )
 
 
@@ -75,3 +78,13 @@ def _watch_for_orphans(sender: Any = None, **_: Any) -> None:
     from workers.recovery import start_orphan_watch
 
     start_orphan_watch(app, get_settings().orphan_check_seconds)
+
+
+@worker_process_init.connect
+def _limit_memory(**_: Any) -> None:
+    """A worker process itself gets the children's address-space limit too: what escapes isolation (a
+    bug that decodes in the worker) fails with a MemoryError instead of taking the machine's memory."""
+    import resource
+
+    limit = get_settings().child_memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -18,17 +18,18 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from pipeline.config import get_settings
-from pipeline.errors import PipelineError
-from pipeline.flow import Source
-from pipeline.flow import finish as finish_document
+from pipeline.errors import PAGE_LEVEL, PipelineError
+from pipeline.flow import Source, finish_isolated, finish_seconds, page_seconds, unread_page
 from pipeline.index import stagestats
 from pipeline.intake import claim as intake
+from pipeline.isolate import Pool
 from pipeline.keep.models import stored_utc
 from pipeline.keep.store import ObjectStore, StoreError, open_store
+from pipeline.read.checks import limits_from
 from pipeline.read.ocr import page_paths, read_page
-from pipeline.read.pages import Format, plan
+from pipeline.read.pages import DocumentPlan, Format, plan
 from pipeline.redis_client import connect
-from schemas.tasks import IngestJob, PageJob, PageResult
+from schemas.tasks import IngestJob, PageJob, PageResult, PageSpec
 from workers.app import app
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,33 @@ MAX_RETRIES = 12
 @lru_cache(maxsize=1)
 def store() -> ObjectStore:
     return open_store(get_settings())
+
+
+@lru_cache(maxsize=1)
+def isolated() -> Pool:
+    """This worker process's child (pipeline/isolate.py) that reads untrusted bytes: a crash, hang or
+    memory blow-up there fails the task's file with its reason, and the worker goes on. Made on first
+    use, after Celery's prefork."""
+    s = get_settings()
+    return Pool(1, memory_mb=s.child_memory_mb, timeout=s.file_seconds)
+
+
+def _plan(src: Path, workdir: Path) -> DocumentPlan:
+    s = get_settings()
+    return isolated().submit_limited(plan, src, limits=limits_from(s), workdir=workdir, timeout_s=s.file_seconds,
+                                     label="planning", source=str(src)).result()
+
+
+def _read(src: Path, fmt: Format, spec: PageSpec, workdir: Path, *, timeout: float = 0) -> PageResult:
+    s = get_settings()
+    return isolated().submit_limited(read_page, src, fmt, spec, workdir, lang=s.ocr_lang, timeout=timeout,
+                                     timeout_s=page_seconds(s), label=f"page {spec.page_no}",
+                                     source=str(src)).result()
+
+
+def task_limits(seconds: float) -> dict[str, float]:
+    """Celery's own limits sit above the child's deadline: the child is killed first, with a reason."""
+    return {"soft_time_limit": seconds + 30, "time_limit": seconds + 60}
 
 
 @lru_cache(maxsize=1)
@@ -128,10 +156,10 @@ def _finish_once(j: IngestJob, fmt: Format, n_pages: int) -> None:
     page task is delivered twice; the files in the work dir say what is really done."""
     if not _all_read(get_settings().work / j.sha256, n_pages):
         return
-    hard = 120 + 10 * n_pages
+    limits = task_limits(finish_seconds(get_settings(), n_pages))
     # The guard outlives one finish; should that message be lost, a later requeue of the file may try again.
-    if _redis().set(f"sohoa:finishing:{j.intake_id}", 1, nx=True, ex=hard + 60):
-        finish.apply_async(args=[j.model_dump(mode="json"), fmt, n_pages], soft_time_limit=hard / 2, time_limit=hard)
+    if _redis().set(f"sohoa:finishing:{j.intake_id}", 1, nx=True, ex=int(limits["time_limit"]) + 60):
+        finish.apply_async(args=[j.model_dump(mode="json"), fmt, n_pages], **limits)
 
 
 @app.task(name="sohoa.ingest", bind=True, max_retries=MAX_RETRIES)
@@ -149,18 +177,17 @@ def ingest(self: Task, job: dict[str, Any]) -> str:
             raise PipelineError("internal_error", "the spool copy is missing", source=j.path)
         workdir = settings.work / j.sha256
         with stagestats.timed(_redis(), "plan"):
-            doc_plan = plan(src)
+            doc_plan = _plan(src, workdir)
             for stale in workdir.glob("page-*.error.json"):
                 stale.unlink()  # from an earlier try of the same content (the clerk moved it back): try again
             for s in doc_plan.pages:
                 if s.kind == "text":
-                    read_page(src, doc_plan.fmt, s, workdir)  # cheap; kept in the work dir for finish
+                    _read(src, doc_plan.fmt, s, workdir)  # cheap; kept in the work dir for finish
         image_pages = [s for s in doc_plan.pages if s.kind == "image"]
-        limit = settings.task_soft_limit_per_page
         for s in image_pages:
             ocr_page.apply_async(
                 args=[PageJob(job=j, fmt=doc_plan.fmt, page=s).model_dump(mode="json"), len(doc_plan.pages)],
-                soft_time_limit=limit, time_limit=limit * 1.5,
+                **task_limits(page_seconds(settings)),
             )
         _finish_once(j, doc_plan.fmt, len(doc_plan.pages))  # nothing to OCR, or every page read before
         _done(key)
@@ -182,10 +209,7 @@ def ocr_page(self: Task, page_job: dict[str, Any], n_pages: int) -> str:
         else:
             try:
                 with stagestats.timed(_redis(), "ocr"):
-                    read_page(
-                        Path(pj.job.path), pj.fmt, pj.page, workdir,
-                        lang=settings.ocr_lang, timeout=settings.task_soft_limit_per_page,
-                    )
+                    _read(Path(pj.job.path), pj.fmt, pj.page, workdir, timeout=settings.task_soft_limit_per_page)
             except PipelineError as e:
                 _page_failed(workdir, page_no, e.code, e.message)
             except SoftTimeLimitExceeded:
@@ -212,11 +236,13 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
             return "already finished"
         if too_many_deliveries(key):
             raise PipelineError("worker_crashed", "finishing the document killed its worker repeatedly")
-        clock = stagestats.Clock()
         with stagestats.timed(_redis(), "finish"):
             pages = _all_pages(Path(j.path), fmt, n_pages, settings.work / j.sha256)
             source = Source(Path(j.path), j.sha256, j.original_name, j.unit, j.role, j.received_at)
-            record = finish_document(source, fmt, pages, settings, store(), clock)
+            records, clock = isolated().submit_limited(
+                finish_isolated, source, fmt, pages, settings, timeout_s=finish_seconds(settings, n_pages),
+                label="finishing", source=j.original_name).result()
+            record = records[0]
         clock.report(_redis())
         if intake.complete(j.sha256, settings, record.doc_id):
             stagestats.observe(_redis(), "total", (datetime.now(UTC) - stored_utc(j.received_at)).total_seconds())
@@ -235,17 +261,21 @@ def _all_pages(src: Path, fmt: Format, n_pages: int, workdir: Path) -> list[Page
         err = _error_path(workdir, k)
         if err.exists():
             e = json.loads(err.read_text(encoding="utf-8"))
+            if e["code"] in PAGE_LEVEL:  # this page is marked unread, the rest of the file goes on
+                pages.append(unread_page(k, PipelineError(e["code"], e["message"])))
+                continue
             raise PipelineError(e["code"], e["message"], source=str(src), stage="ocr", trace=e.get("trace"))
         json_path = page_paths(workdir, k)[0]
         if json_path.exists():
             pages.append(PageResult.model_validate_json(json_path.read_text(encoding="utf-8")))
             continue
         log.warning("%s: page %d is not in the work dir; reading it again", src, k)
-        specs = specs or {s.page_no: s for s in plan(src).pages}
-        pages.append(read_page(src, fmt, specs[k], workdir, lang=get_settings().ocr_lang))
+        specs = specs or {s.page_no: s for s in _plan(src, workdir).pages}
+        pages.append(_read(src, fmt, specs[k], workdir))
     return pages
 
 
 def enqueue(job: IngestJob) -> None:
     """Queue a claimed file. The task id is the intake's, so a re-queue after recovery is traceable."""
-    ingest.apply_async(args=[job.model_dump(mode="json")], task_id=f"ingest-{job.intake_id}-{job.sha256[:16]}")
+    ingest.apply_async(args=[job.model_dump(mode="json")], task_id=f"ingest-{job.intake_id}-{job.sha256[:16]}",
+                       **task_limits(get_settings().file_seconds))
