@@ -1,0 +1,37 @@
+"""Hostile and broken input through `sohoa process` (issue 12), with the corpus tests/hostile/corpus.py
+makes and healthy files in the same batch: every file processed or quarantined with its own reason,
+none internal_error. The children crash, hang and eat memory on cue (tests/hostile/faults.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.corpus import make
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def test_every_hostile_file_ends_with_its_reason_and_the_healthy_ones_are_read(tmp_path: Path) -> None:
+    expected = make(tmp_path / "corpus")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    env.update(SOHOA_DATA_DIR=str(tmp_path / "data"), SOHOA_WORKERS="2", SOHOA_ISOLATE_PRELOAD="tests.hostile.faults",
+               SOHOA_TASK_SOFT_LIMIT_PER_PAGE="4", SOHOA_CHILD_MEMORY_MB="1024", PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "sohoa", "process", str(tmp_path / "corpus")], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    got: dict[str, tuple[str, str | None]] = {}
+    for line in proc.stdout.splitlines():
+        rec = json.loads(line)
+        name = Path(rec["source"]).name
+        got[name] = ("quarantined", rec["error"]["code"]) if "error" in rec else ("processed", None)
+        if "error" in rec:
+            assert rec["error"]["message_vi"] and rec["error"]["message"]
+    assert got == expected
+    assert "1 timed out" in proc.stderr and "2 crashed" in proc.stderr  # one segfault, tried twice
