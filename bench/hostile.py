@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import re
@@ -43,10 +44,8 @@ def _sample_rss(proc: subprocess.Popen[bytes], peak: list[float], stop: threadin
         except psutil.NoSuchProcess:
             return
         for p in tree:
-            try:
+            with contextlib.suppress(psutil.Error):
                 peak[0] = max(peak[0], p.memory_info().rss / 2**20)
-            except psutil.Error:
-                pass
         stop.wait(0.2)
 
 
@@ -100,7 +99,8 @@ def run_corpus(src: Path, mode: str, timeout: float) -> dict[str, object]:
     longest = 0.0
     if mode == "run":
         db = sqlite3.connect(data / "sohoa.db")
-        rows = db.execute("select state, error_code, julianday(finished_at) - julianday(received_at) from intake").fetchall()
+        rows = db.execute("select state, error_code, julianday(finished_at) - julianday(received_at) "
+                          "from intake").fetchall()
         for state, code, days in rows:
             if state in ("done", "duplicate"):
                 processed += 1

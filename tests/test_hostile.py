@@ -35,3 +35,22 @@ def test_every_hostile_file_ends_with_its_reason_and_the_healthy_ones_are_read(t
             assert rec["error"]["message_vi"] and rec["error"]["message"]
     assert got == expected
     assert "1 timed out" in proc.stderr and "2 crashed" in proc.stderr  # one segfault, tried twice
+
+
+def test_a_symlink_in_the_inbox_is_quarantined_as_a_link_and_never_followed(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.intake.claim import claim
+    from pipeline.keep import db
+    from pipeline.keep.models import QUARANTINED
+
+    db.migrate(settings.db_url)
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.4 another unit's file %%EOF")
+    link = settings.inbox / "H50" / "thanh-phan" / "link.pdf"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(secret)
+    queued: list[object] = []
+    row = claim(link, settings, queued.append)
+    assert row.state == QUARANTINED and row.error_code == "symlink" and not queued
+    moved = settings.quarantine / "H50" / "thanh-phan" / "link.pdf"
+    assert moved.is_symlink() and secret.read_bytes().startswith(b"%PDF")  # moved as a link, target untouched
+    assert "liên kết" in (moved.parent / "link.pdf.loi.txt").read_text(encoding="utf-8")

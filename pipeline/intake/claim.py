@@ -12,8 +12,10 @@ by content hash), and a finished row whose spool copy is still there is handed b
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -48,8 +50,14 @@ Enqueue = Callable[[IngestJob], None]
 def claim(path: Path, settings: Settings, enqueue: Enqueue, *, place: InboxPlace | None = None) -> Intake:
     """Take a stable inbox file: into the spool, into the database, onto the queue (or into quarantine)."""
     place = place or place_for(path, settings)
-    size = path.stat().st_size
-    sha = sha256_file(path)
+    if path.is_symlink():
+        # Never followed (it may point at another unit's files or out of the inbox): the link itself is
+        # moved to quarantine; its "content" is where it points.
+        place = place._replace(problem="symlink")
+        size, sha = 0, hashlib.sha256(b"symlink:" + os.fsencode(os.readlink(path))).hexdigest()
+    else:
+        size = path.stat().st_size
+        sha = sha256_file(path)
     spool_id = uuid.uuid4().hex
     sidecar = settings.spool / f"{spool_id}.json"
     spooled = settings.spool / f"{spool_id}.data"
@@ -65,7 +73,8 @@ def claim(path: Path, settings: Settings, enqueue: Enqueue, *, place: InboxPlace
         "size": size,
         "received_at": received.isoformat(),
         "problem": place.problem,
-        SPOOL_KEY: read_sidecar(path),  # the clerk's <file>.json: dossier and procedure codes
+        # the clerk's <file>.json: dossier and procedure codes
+        SPOOL_KEY: None if path.is_symlink() else read_sidecar(path),
     }
     settings.spool.mkdir(parents=True, exist_ok=True)
     sidecar.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")

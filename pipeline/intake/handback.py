@@ -27,6 +27,11 @@ def move_file(src: Path, dst: Path) -> None:
         os.rename(src, dst)
     except OSError:
         tmp = dst.with_name(dst.name + ".part")
+        if src.is_symlink():  # a link is moved as a link, never through what it points at
+            os.symlink(os.readlink(src), tmp)
+            os.rename(tmp, dst)
+            src.unlink()
+            return
         shutil.copyfile(src, tmp)
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
@@ -52,7 +57,7 @@ def hand_back(settings: Settings, row: Intake) -> None:
     if row.state not in FINAL or not row.spool_path:
         return
     spooled = Path(row.spool_path)
-    if spooled.exists():
+    if spooled.exists() or spooled.is_symlink():
         if row.state == QUARANTINED:
             dest = _free_name(quarantine_path(settings, row))
             _write_note(dest.with_name(dest.name + NOTE_SUFFIX), _quarantine_note(row))

@@ -19,6 +19,7 @@ PLACE_PROBLEMS = {
     "unknown_unit": "the file is not inside inbox/<unit code>/<role>/",
     "unknown_role": "the role folder is not thanh-phan, ket-qua-xu-ly or ket-qua",
     "unregistered_unit": "the unit folder is not a unit of the unit list (sohoa units import)",
+    "symlink": "a symbolic link, not a file: never followed (it may point out of the inbox)",
 }
 
 

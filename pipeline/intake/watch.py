@@ -33,6 +33,9 @@ IGNORED = (
 IGNORED_DIRS = ("@eaDir", "#recycle", "$RECYCLE.BIN", "#snapshot", "System Volume Information")
 
 
+TRUNCATED_AFTER_SECONDS = 60.0
+
+
 def ignored(path: Path) -> bool:
     name = path.name
     return name.startswith(".") or any(fnmatch.fnmatch(name, pat) for pat in IGNORED)
@@ -56,6 +59,8 @@ class _Seen:
 
 def opens_as_claimed(path: Path) -> bool:
     """A file still being written often has a valid head but no end yet."""
+    if path.is_symlink():
+        return True  # never opened: intake quarantines the link itself
     try:
         fmt = sniff_format(path)
     except PipelineError as e:
@@ -92,7 +97,7 @@ class InboxWatcher:
         claimed = 0
         for path in candidates(self.settings.inbox):
             try:
-                st = path.stat()
+                st = path.lstat()  # a link is not followed, not even to see whether it is stable
             except FileNotFoundError:
                 continue
             present.add(path)
@@ -102,7 +107,12 @@ class InboxWatcher:
                 if self.settings.stable_seconds > 0:
                     continue
                 prev = self.seen[path]
-            if now - prev.since < self.settings.stable_seconds or not opens_as_claimed(path):
+            still = now - prev.since
+            # A file that looks unfinished but has not changed for a long while is truncated for good:
+            # claimed, and quarantined with that reason, instead of waiting in the inbox forever.
+            if still < self.settings.stable_seconds or (
+                    still < max(TRUNCATED_AFTER_SECONDS, 10 * self.settings.stable_seconds)
+                    and not opens_as_claimed(path)):
                 continue
             try:
                 claim(path, self.settings, self.enqueue)
