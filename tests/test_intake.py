@@ -278,3 +278,34 @@ def test_a_worker_finishing_before_the_watcher_marks_the_file_queued_is_not_undo
         event.remove(engine, "after_cursor_execute", worker_finishes_now)
     assert state["fired"]
     assert [r.state for r in rows(settings)] == [DONE]
+
+
+def test_a_name_of_255_bytes_is_quarantined_with_its_note_and_a_second_copy_beside_it(settings: Settings) -> None:
+    """The note's suffix, the " (1)" of a second copy and the `.part` of every write must not push a long
+    name past the file system's 255 bytes (an OSError there would leave the file in the spool)."""
+    db.migrate(settings.db_url)
+    queued: list[IngestJob] = []
+    name = "Quyết định " + "ủy quyền " * 20
+    name = name.encode()[:251].decode("utf-8", errors="ignore") + ".pdf"
+    assert 250 <= len(name.encode()) <= 255
+    held = []
+    for n in range(2):
+        src = drop(settings, f"H50/ho-so-moi/{name}", b"%PDF-1.4 not a pdf " + bytes([n]) + b" %%EOF")
+        row = claim(src, settings, queued.append)
+        assert row.state == QUARANTINED and row.error_code == "unknown_role" and not queued
+        held = sorted(p for p in (settings.quarantine / "H50" / "ho-so-moi").iterdir())
+        assert not src.exists() and not list(settings.spool.iterdir())
+    files = [p for p in held if not p.name.endswith(".loi.txt")]
+    notes = [p for p in held if p.name.endswith(".loi.txt")]
+    assert len(files) == 2 and len(notes) == 2, [p.name for p in held]
+    assert name in {p.name for p in files}
+    assert all(len(p.name.encode()) <= 255 for p in held)
+    assert all("unknown_role" in p.read_text(encoding="utf-8") for p in notes)
+    assert all(p.name.endswith(".pdf") for p in files)
+    # The clerk fixes the folder and moves the first back: its note goes with the retry.
+    first = settings.quarantine / "H50" / "ho-so-moi" / name
+    fixed = settings.inbox / "H50" / "thanh-phan" / name
+    fixed.parent.mkdir(parents=True)
+    first.rename(fixed)
+    again = claim(fixed, settings, queued.append)
+    assert again.state == QUEUED and len(queued) == 1

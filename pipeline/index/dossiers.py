@@ -39,11 +39,24 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
+def remove_sidecar(path: Path) -> None:
+    """The clerk's `<file>.json` is consumed; a name with no room for one has none to remove."""
+    try:
+        sidecar_path(path).unlink(missing_ok=True)
+    except OSError as e:
+        if len(sidecar_path(path).name.encode()) <= 255:
+            raise
+        log.debug("%s: no sidecar possible (%s)", path, e)
+
+
 def read_sidecar(path: Path) -> dict[str, str] | None:
     """The clerk's `<file>.json` next to `path`, validated; None when there is none. A sidecar that
     cannot be read is logged and ignored: the file is still digitised, only unlinked."""
     sc = sidecar_path(path)
-    if not sc.is_file():
+    try:
+        if not sc.is_file():
+            return None
+    except OSError:  # a 255-byte name leaves no room for ".json": such a file cannot have a sidecar
         return None
     try:
         data = json.loads(sc.read_text(encoding="utf-8"))

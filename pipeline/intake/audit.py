@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from pipeline.config import Settings
-from pipeline.intake.handback import DUPLICATE_SUFFIX, NOTE_SUFFIX, quarantine_path
+from pipeline.intake.handback import DUPLICATE_SUFFIX, note_path, quarantine_path
 from pipeline.keep import db
 from pipeline.keep.models import DONE, DUPLICATE, PENDING, QUARANTINED, Document, Intake
 from pipeline.keep.store import ObjectStore
@@ -77,7 +77,7 @@ def reconcile(settings: Settings, inputs: Mapping[str, str], store: ObjectStore)
         elif row.state == QUARANTINED:
             r.quarantined += 1
             where = quarantine_path(settings, row)
-            if not where.exists() or not where.with_name(where.name + NOTE_SUFFIX).exists():
+            if not where.exists() or not note_path(where).exists():
                 r.lost.append(f"{rel}: quarantined ({row.error_code}) but not in {where} with its note")
         elif row.state in (DONE, DUPLICATE):
             r.stored += row.state == DONE

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.identity import doc_id_for, sha256_file
-from pipeline.index.dossiers import SPOOL_KEY, link_same_content, read_sidecar, sidecar_path
-from pipeline.intake.handback import NOTE_SUFFIX, hand_back, move_file
+from pipeline.index.dossiers import SPOOL_KEY, link_same_content, read_sidecar, remove_sidecar
+from pipeline.intake.handback import hand_back, move_file, note_path
 from pipeline.intake.place import PLACE_PROBLEMS, InboxPlace, place_for
 from pipeline.keep import db
 from pipeline.keep.models import CLAIMED, DONE, DUPLICATE, FINAL, PENDING, QUARANTINED, QUEUED, Document, Intake
@@ -79,7 +79,7 @@ def claim(path: Path, settings: Settings, enqueue: Enqueue, *, place: InboxPlace
     settings.spool.mkdir(parents=True, exist_ok=True)
     sidecar.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     move_file(path, spooled)
-    sidecar_path(path).unlink(missing_ok=True)  # consumed: its content travels in the spool description
+    remove_sidecar(path)  # consumed: its content travels in the spool description
     _clear_old_note(settings, rel)
     row = insert_row(settings, meta, spooled)
     supersede(settings, rel, sha, row.id)
@@ -90,7 +90,7 @@ def _clear_old_note(settings: Settings, rel: str) -> None:
     """The clerk moved a quarantined file back to retry it: its old note no longer applies."""
     old = settings.quarantine / rel
     if not old.exists():
-        old.with_name(old.name + NOTE_SUFFIX).unlink(missing_ok=True)
+        note_path(old).unlink(missing_ok=True)
 
 
 def supersede(settings: Settings, rel: str, sha256: str, by_intake: int) -> None:

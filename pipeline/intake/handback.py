@@ -18,6 +18,35 @@ from pipeline.keep.models import DONE, DUPLICATE, FINAL, PENDING, QUARANTINED, I
 
 NOTE_SUFFIX = ".loi.txt"
 DUPLICATE_SUFFIX = ".trung-lap.txt"
+MAX_NAME_BYTES = 255  # ext4, XFS, NTFS and SMB shares all stop a file name there
+PART = ".part"  # every file and note is written under this suffix first, then renamed
+CUT, KEEP_END = "…", 24
+
+
+def fit_name(stem: str, tail: str = "") -> str:
+    """`stem + tail`, the stem cut at a character boundary so that the name and its `.part` fit in one file
+    name: a clerk's 250-byte name must still get its note and its " (1)" beside it, never an OSError that
+    leaves the file in the spool."""
+    budget = MAX_NAME_BYTES - len((PART + tail).encode())
+    raw = stem.encode()
+    if len(raw) > budget:
+        # Cut in the middle: the end of a stem tells copies apart (" (1)", a page or a date).
+        end = raw[-KEEP_END:].decode("utf-8", errors="ignore")
+        head = raw[: max(budget - len(end.encode()) - len(CUT.encode()), 1)].decode("utf-8", errors="ignore")
+        stem = head + CUT + end
+    return stem + tail
+
+
+def _split(name: str) -> tuple[str, str]:
+    """(stem, extension); a long "extension" is part of the name, not a type."""
+    ext = Path(name).suffix
+    return (name[: -len(ext)], ext) if ext and len(ext) <= 8 else (name, "")
+
+
+def note_path(file: Path, suffix: str = NOTE_SUFFIX) -> Path:
+    """Where the note about `file` lies: beside it, its name plus `suffix`, shortened to fit."""
+    stem, ext = _split(file.name)
+    return file.with_name(fit_name(stem, ext + suffix))
 
 
 def move_file(src: Path, dst: Path) -> None:
@@ -26,7 +55,7 @@ def move_file(src: Path, dst: Path) -> None:
     try:
         os.rename(src, dst)
     except OSError:
-        tmp = dst.with_name(dst.name + ".part")
+        tmp = dst.with_name(fit_name(dst.name, PART))
         if src.is_symlink():  # a link is moved as a link, never through what it points at
             os.symlink(os.readlink(src), tmp)
             os.rename(tmp, dst)
@@ -60,13 +89,13 @@ def hand_back(settings: Settings, row: Intake) -> None:
     if spooled.exists() or spooled.is_symlink():
         if row.state == QUARANTINED:
             dest = _free_name(quarantine_path(settings, row))
-            _write_note(dest.with_name(dest.name + NOTE_SUFFIX), _quarantine_note(row))
+            _write_note(note_path(dest), _quarantine_note(row))
             move_file(spooled, dest)
         else:
             day = settings.done / _local_date(row.finished_at)
             dest = _free_name(day / row.original_name)
             if row.state == DUPLICATE:
-                _write_note(dest.with_name(dest.name + DUPLICATE_SUFFIX), _duplicate_note(settings, row))
+                _write_note(note_path(dest, DUPLICATE_SUFFIX), _duplicate_note(settings, row))
             if settings.done_mode == "delete":
                 spooled.unlink(missing_ok=True)
             else:
@@ -76,7 +105,7 @@ def hand_back(settings: Settings, row: Intake) -> None:
 
 def _write_note(path: Path, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
+    tmp = path.with_name(path.name + PART)
     tmp.write_text(body, encoding="utf-8")
     os.replace(tmp, path)
 
@@ -120,9 +149,10 @@ def _duplicate_note(settings: Settings, row: Intake) -> str:
 def _free_name(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        return path
+        return path  # its own name, however long: it had it in the inbox, and a rename needs no `.part`
+    stem, ext = _split(path.name)
     for i in range(1, 10_000):
-        cand = path.with_name(f"{path.stem} ({i}){path.suffix}")
+        cand = path.with_name(fit_name(stem, f" ({i}){ext}"))
         if not cand.exists():
             return cand
     raise PipelineError("internal_error", "no free name", source=str(path))

@@ -26,7 +26,7 @@ from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.identity import sha256_file
 from pipeline.intake.claim import get_intake, quarantine
-from pipeline.intake.handback import NOTE_SUFFIX, move_file, quarantine_path
+from pipeline.intake.handback import move_file, note_path, quarantine_path
 from pipeline.keep import db
 from pipeline.keep.models import PENDING, QUARANTINED, Intake
 
@@ -116,7 +116,7 @@ def _back_to_inbox(settings: Settings, intake_id: int, by: str, action: str) -> 
             s.execute(update(Intake).where(Intake.id == intake_id).values(released_at=None, released_by=None))
         raise OperationError(f"intake {intake_id}: cannot move {copy} back to the inbox: {e}") from e
     else:
-        copy.with_name(copy.name + NOTE_SUFFIX).unlink(missing_ok=True)
+        note_path(copy).unlink(missing_ok=True)
         log.info("intake %s: %s by %s to inbox/%s", intake_id, action, by, dest.relative_to(settings.inbox))
     return Outcome(intake_id, action, detail, row.inbox_path)
 
