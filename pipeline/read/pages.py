@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -127,19 +129,11 @@ def plan(path: Path, *, limits: Limits | None = None, workdir: Path | None = Non
     fmt = sniff_format(path, limits)
     if fmt == "pdf":
         return DocumentPlan("pdf", tuple(_plan_pdf(path, limits, workdir)))
-    try:
-        with Image.open(path) as img:
-            n = getattr(img, "n_frames", 1)
-            dpi = _image_dpi(img)
-            _check_pixels(img, 1, path, limits)
-            img.load()
-    except PipelineError:
-        raise
-    except Image.DecompressionBombError as e:
-        raise PipelineError("image_too_large", f"{e}", source=str(path)) from e
-    except (OSError, SyntaxError, ValueError, EOFError) as e:
-        code = "truncated_file" if "truncated" in str(e) else "unreadable_image"
-        raise PipelineError(code, f"cannot read the image: {e}", source=str(path)) from e
+    with _image_errors(path, "", "the image"), Image.open(path) as img:
+        n = getattr(img, "n_frames", 1)
+        dpi = _image_dpi(img)
+        _check_pixels(img, 1, path, limits)
+        img.load()
     if n > limits.max_pages:
         raise PipelineError("too_many_pages", f"{n} pages, more than the limit of {limits.max_pages} "
                             "(SOHOA_MAX_PAGES)", source=str(path))
@@ -249,20 +243,26 @@ def render(path: Path, fmt: Format, spec: PageSpec, *, limits: Limits | None = N
                                     f"{', '.join(codecs)}: {e}", source=str(path)) from e
             raise PipelineError("unreadable_pdf", f"cannot render page {spec.page_no}: {e}", source=str(path)) from e
         return img, dpi
+    with _image_errors(path, f"page {spec.page_no}: ", f"page {spec.page_no}"), Image.open(path) as src:
+        src.seek(spec.page_no - 1)
+        _check_pixels(src, spec.page_no, path, limits)
+        img = ImageOps.exif_transpose(src) if fmt in ("jpeg", "heic") else src.copy()
+        img.load()
+    return scale_for_ocr(img, spec.dpi)
+
+
+@contextmanager
+def _image_errors(path: Path, where: str, what: str) -> Iterator[None]:
+    """Pillow's ways of failing on an image, as the clerk's reasons: a bomb, a cut-off file, garbage."""
     try:
-        with Image.open(path) as src:
-            src.seek(spec.page_no - 1)
-            _check_pixels(src, spec.page_no, path, limits)
-            img = ImageOps.exif_transpose(src) if fmt in ("jpeg", "heic") else src.copy()
-            img.load()
+        yield
     except PipelineError:
         raise
     except Image.DecompressionBombError as e:
-        raise PipelineError("image_too_large", f"page {spec.page_no}: {e}", source=str(path)) from e
+        raise PipelineError("image_too_large", f"{where}{e}", source=str(path)) from e
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         code = "truncated_file" if "truncated" in str(e) else "unreadable_image"
-        raise PipelineError(code, f"cannot read page {spec.page_no}: {e}", source=str(path)) from e
-    return scale_for_ocr(img, spec.dpi)
+        raise PipelineError(code, f"cannot read {what}: {e}", source=str(path)) from e
 
 
 def scale_for_ocr(img: Image.Image, recorded: float | None) -> tuple[Image.Image, float]:
