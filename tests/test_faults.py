@@ -21,7 +21,7 @@ from pipeline.config import Settings
 from pipeline.identity import sha256_file
 from pipeline.intake.audit import Reconciliation, reconcile
 from pipeline.keep import db
-from pipeline.keep.models import DONE, Document, Intake
+from pipeline.keep.models import DONE, QUEUED, Document, Intake
 from pipeline.keep.store import open_store
 from tests.conftest import RedisServer, free_port
 from tests.helpers import LINES, save_digital_pdf, save_scan_pdf, text_page
@@ -113,6 +113,10 @@ class Cluster:
         with db.session_scope(self.settings.db_url) as s:
             return int(s.scalar(select(func.count()).select_from(Intake).where(Intake.finished_at.is_not(None))) or 0)
 
+    def queued(self) -> int:
+        with db.session_scope(self.settings.db_url) as s:
+            return int(s.scalar(select(func.count()).select_from(Intake).where(Intake.state == QUEUED)) or 0)
+
     def wait_settled(self, timeout: float) -> Reconciliation:
         self.wait(lambda: self.finished() >= len(self.inputs), timeout, f"{len(self.inputs)} files to finish")
         # A row is final before its file is handed back to done/ (that order is what makes a crash
@@ -179,6 +183,24 @@ def test_redis_restarted_with_50_files_in_flight(
     redis_server.start()
     r = cluster.wait_settled(120)
     assert r.stored == 50
+
+
+def test_a_finish_lost_with_its_message_is_queued_again_by_the_stall_recovery(
+    cluster: Cluster, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """The CI failure of 2026-12-03: a worker held the finish of a file when Redis restarted, the message
+    was gone, and the guard that stops a second finish outlived every requeue of the file. Here the
+    guard is set as that lost finish left it; the file must still end, queued again after the stall."""
+    import redis
+
+    cluster.watcher()
+    cluster.drop("H50/thanh-phan/lost-finish.pdf", digital_pdf(tmp_path, 1))
+    cluster.wait(lambda: cluster.queued() == 1, 30, "the file to be queued")
+    redis.Redis.from_url(redis_server.url).set("sohoa:finishing:1", 1, ex=3600)  # its intake's guard
+    cluster.worker()
+    r = cluster.wait_settled(75)  # stall 20 s, rescan 5 s: queued again within about 30 s
+    assert r.stored == 1
+    assert cluster.log_has("watch", "nothing done since; queuing it again")
 
 
 def test_s3_server_down_for_20_s_while_storing(settings: Settings, redis_server: RedisServer, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import traceback
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -150,6 +151,10 @@ def _all_read(workdir: Path, n_pages: int) -> bool:
     return all(page_paths(workdir, k)[0].exists() or _error_path(workdir, k).exists() for k in range(1, n_pages + 1))
 
 
+def _finish_guard(intake_id: int) -> str:
+    return f"sohoa:finishing:{intake_id}"
+
+
 def _finish_once(j: IngestJob, fmt: Format, n_pages: int) -> None:
     """Queue `finish` when every page is read. The join is the work dir itself, not a Celery chord:
     a chord's counter lives in the result backend and is lost or miscounted when Redis restarts or a
@@ -157,8 +162,8 @@ def _finish_once(j: IngestJob, fmt: Format, n_pages: int) -> None:
     if not _all_read(get_settings().work / j.sha256, n_pages):
         return
     limits = task_limits(finish_seconds(get_settings(), n_pages))
-    # The guard outlives one finish; should that message be lost, a later requeue of the file may try again.
-    if _redis().set(f"sohoa:finishing:{j.intake_id}", 1, nx=True, ex=int(limits["time_limit"]) + 60):
+    # The guard outlives one finish; should that message be lost, the file's next requeue lifts it (enqueue).
+    if _redis().set(_finish_guard(j.intake_id), 1, nx=True, ex=int(limits["time_limit"]) + 60):
         finish.apply_async(args=[j.model_dump(mode="json"), fmt, n_pages], **limits)
 
 
@@ -236,6 +241,8 @@ def finish(self: Task, job: dict[str, Any], fmt: Format, n_pages: int) -> str:
             return "already finished"
         if too_many_deliveries(key):
             raise PipelineError("worker_crashed", "finishing the document killed its worker repeatedly")
+        with suppress(OSError):  # work seen: the stall recovery leaves a running finish alone
+            os.utime(settings.work / j.sha256)
         with stagestats.timed(_redis(), "finish"):
             pages = _all_pages(Path(j.path), fmt, n_pages, settings.work / j.sha256)
             source = Source(Path(j.path), j.sha256, j.original_name, j.unit, j.role, j.received_at)
@@ -276,6 +283,9 @@ def _all_pages(src: Path, fmt: Format, n_pages: int, workdir: Path) -> list[Page
 
 
 def enqueue(job: IngestJob) -> None:
-    """Queue a claimed file. The task id is the intake's, so a re-queue after recovery is traceable."""
+    """Queue a claimed file. The task id is the intake's, so a re-queue after recovery is traceable.
+    A requeue means the file's messages are presumed lost, and a finish message can be lost too (a worker
+    held it when Redis restarted): its guard goes, so that the replanned file queues its finish again."""
+    _redis().delete(_finish_guard(job.intake_id))
     ingest.apply_async(args=[job.model_dump(mode="json")], task_id=f"ingest-{job.intake_id}-{job.sha256[:16]}",
                        **task_limits(get_settings().file_seconds))
