@@ -4,6 +4,7 @@ documents, and the migration's backfill of documents recorded before the index e
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from pipeline.keep.models import Correction, Document, Dossier, DossierLink, Uni
 from pipeline.keep.search import Query, body_of, words
 
 NOW = datetime(2026, 9, 15, 3, 0, tzinfo=UTC)
+SET_VERSION = "UPDATE alembic_version SET version_num = :to WHERE version_num = :was"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -146,10 +148,31 @@ def test_migration_backfills_documents_recorded_before_the_index(db_url: str) ->
             conn.execute(text("DROP TEXT SEARCH CONFIGURATION sohoa_search"))
         else:
             conn.execute(text("DROP TABLE document_fts"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0006_split' WHERE version_num = '0014_search'"))
+        # 0016 depends on 0014, so its row stands for both
+        conn.execute(text(SET_VERSION), {"to": "0006_split", "was": "0016_search_nfc"})
         conn.execute(insert(Document), [doc(7, text="Biên bản họp Đoàn Văn Sáu")])  # no session: no hook
     db.migrate(db_url)
     assert ids(db_url, q="doan van sau") == ["doc-007"]
+
+
+def test_a_decomposed_name_is_found_as_typed(db_url: str) -> None:
+    """A Mac writes "Quyết định" to a share decomposed (NFD); the clerk types it composed."""
+    nfd = unicodedata.normalize("NFD", "/inbox/H50.12/Quyết định số 5.pdf")
+    assert words(nfd)[-5:-1] == words("Quyết định số 5") and "quye" not in words(nfd)
+    with db.session_scope(db_url) as s:
+        s.add(Document(**doc(8, source=nfd)))
+    assert ids(db_url, q="Quyết định số 5") == ["doc-008"]
+    assert ids(db_url, q="quyet dinh") == ["doc-008"]
+
+
+def test_migration_reindexes_documents_with_decomposed_names(db_url: str) -> None:
+    nfd = unicodedata.normalize("NFD", "/inbox/H50.12/Đơn đề nghị Hòa.pdf")
+    with db.engine_for(db_url).begin() as conn:  # recorded before 0016: not in the index (no session, no hook)
+        conn.execute(text(SET_VERSION), {"to": "0014_search", "was": "0016_search_nfc"})
+        conn.execute(insert(Document), [doc(5, source=nfd), doc(6, source="/inbox/H50.12/Đơn.pdf")])
+    db.migrate(db_url)
+    assert ids(db_url, q="don de nghi hoa") == ["doc-005"]
+    assert ids(db_url, q="don") == ["doc-005"]  # only the decomposed one is indexed again
 
 
 def test_snippet_keeps_the_marks_of_the_text() -> None:

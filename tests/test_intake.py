@@ -6,6 +6,7 @@ import io
 import json
 import threading
 import time
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import select, text
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.intake.claim import claim, complete, quarantine
-from pipeline.intake.place import known_units, place_of
+from pipeline.intake.place import known_units, place_of, role_of_folder
 from pipeline.intake.recover import recover
 from pipeline.intake.watch import InboxWatcher, ignored, opens_as_claimed
 from pipeline.keep import db
@@ -52,6 +53,14 @@ def test_place_of_reads_unit_role_and_tags(settings: Settings) -> None:
     assert place_of(inbox / "H50/a.pdf", inbox).problem == "unknown_role"
     assert place_of(inbox / "H50/giay-to/a.pdf", inbox).problem == "unknown_role"
     assert place_of(inbox / "phong-mot-cua/ket-qua/a.pdf", inbox).problem == "unknown_unit"
+
+
+def test_role_folders_named_as_clerks_name_them() -> None:
+    for name in ("Thành phần", unicodedata.normalize("NFD", "Thành phần"), "THANH_PHAN", " thanh  phan "):
+        assert role_of_folder(name) == "thanh_phan", name
+    assert role_of_folder(unicodedata.normalize("NFD", "Kết quả xử lý")) == "ket_qua_xu_ly"
+    assert role_of_folder("Kết quả") == "ket_qua"
+    assert role_of_folder("Kết quả cũ") is None and role_of_folder("") is None
 
 
 def test_claim_spools_records_and_queues_once(settings: Settings) -> None:

@@ -4,6 +4,7 @@ units against (adding new ones on first sight with SOHOA_AUTO_UNITS=1)."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -12,6 +13,7 @@ from sqlalchemy import inspect, select
 from pipeline.catalogue import ROLE_FOLDERS
 from pipeline.config import Settings
 from pipeline.keep import db
+from pipeline.vn.text import fold, nfc
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,9 @@ PLACE_PROBLEMS = {
 }
 
 
+_FOLDER_SEP = re.compile(r"[\s_-]+")
+
+
 class InboxPlace(NamedTuple):
     """What a file's place in `inbox/<unit>/<role>/[tags/]name` says about it."""
 
@@ -30,6 +35,12 @@ class InboxPlace(NamedTuple):
     role: str | None
     tag: str | None
     problem: str | None  # error code when the place is wrong
+
+
+def role_of_folder(name: str) -> str | None:
+    """The role a folder name stands for: `thanh-phan`, and as clerks also name it, `Thành phần`,
+    `THANH_PHAN` or `Thành phần` decomposed (NFD, as a Mac writes it to a share)."""
+    return ROLE_FOLDERS.get(_FOLDER_SEP.sub("-", fold(nfc(name)).strip()))
 
 
 def place_of(path: Path, inbox: Path, units: set[str] | None = None) -> InboxPlace:
@@ -40,7 +51,7 @@ def place_of(path: Path, inbox: Path, units: set[str] | None = None) -> InboxPla
     if len(parts) < 3:
         return InboxPlace(None, None, None, "unknown_unit" if len(parts) < 2 else "unknown_role")
     unit = parse_unit_code(parts[0])
-    role = ROLE_FOLDERS.get(parts[1].lower())
+    role = role_of_folder(parts[1])
     tag = "/".join(parts[2:-1]) or None
     if unit is None:
         return InboxPlace(None, role, tag, "unknown_unit")

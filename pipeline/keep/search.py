@@ -28,7 +28,7 @@ from sqlalchemy.sql.selectable import Subquery
 
 from pipeline.catalogue import DOC_TYPE_NAMES
 from pipeline.keep.models import Document
-from pipeline.vn.text import fold
+from pipeline.vn.text import fold, nfc
 
 SQLITE_TABLE = "document_fts"
 PG_TABLE = "document_search"
@@ -40,8 +40,10 @@ _INDEXED = ("source", "ma_ho_so", "doc_type", "fields", "text")
 
 
 def words(value: str) -> list[str]:
-    """The words of a text as the index keeps them: folded, lower case, split on non-letters."""
-    return [w for w in _WORD_SPLIT.split(fold(value)) if w]
+    """The words of a text as the index keeps them: folded, lower case, split on non-letters. NFC first:
+    a name typed on a Mac arrives decomposed (NFD), and a loose combining mark is not a letter, so
+    "Quyết" would split into "quye" and "t" and be found by neither."""
+    return [w for w in _WORD_SPLIT.split(fold(nfc(value))) if w]
 
 
 def body_of(source: str, ma_ho_so: str | None, doc_type: str, fields: Mapping[str, Any], text_read: str) -> str:
