@@ -6,6 +6,10 @@ import hashlib
 import uuid
 from pathlib import Path
 
+# ext4, XFS, NTFS and SMB shares all stop a file name there: names made beside a clerk's file (notes,
+# sidecars, " (1)" copies) must fit it too.
+MAX_NAME_BYTES = 255
+
 # Content hash → document id, stable, so a retried stage writes the same keys and rows again.
 DOC_NAMESPACE = uuid.UUID("6f1c3f5e-3c0b-4b8e-9a57-5b2d3f3c7a10")
 

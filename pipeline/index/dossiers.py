@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pipeline.identity import doc_id_for
+from pipeline.identity import MAX_NAME_BYTES, doc_id_for
 from pipeline.keep import db
 from pipeline.keep.models import Document, DossierLink, ReuseKey
 from pipeline.vn.codes import parse_dossier_code, parse_procedure_code
@@ -44,7 +44,7 @@ def remove_sidecar(path: Path) -> None:
     try:
         sidecar_path(path).unlink(missing_ok=True)
     except OSError as e:
-        if len(sidecar_path(path).name.encode()) <= 255:
+        if len(sidecar_path(path).name.encode()) <= MAX_NAME_BYTES:
             raise
         log.debug("%s: no sidecar possible (%s)", path, e)
 

@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
-from pipeline.identity import doc_id_for
+from pipeline.identity import MAX_NAME_BYTES, doc_id_for
 from pipeline.keep import db
 from pipeline.keep.models import DONE, DUPLICATE, FINAL, PENDING, QUARANTINED, Intake, stored_utc
 
 NOTE_SUFFIX = ".loi.txt"
 DUPLICATE_SUFFIX = ".trung-lap.txt"
-MAX_NAME_BYTES = 255  # ext4, XFS, NTFS and SMB shares all stop a file name there
 PART = ".part"  # every file and note is written under this suffix first, then renamed
 CUT, KEEP_END = "…", 24
 
