@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pikepdf
 
+from pipeline.config import Settings
 from pipeline.errors import PipelineError
 
 log = logging.getLogger(__name__)
@@ -31,25 +32,25 @@ HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"
 IMAGE_FILTERS = {"/JBIG2Decode": "JBIG2", "/CCITTFaxDecode": "CCITT", "/JPXDecode": "JPEG 2000"}
 
 
+def _default(name: str) -> Any:
+    return Settings.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class Limits:
-    """SOHOA_MAX_FILE_MB, SOHOA_MAX_PAGES, SOHOA_MAX_PIXELS, SOHOA_MAX_PAGE_POINTS, SOHOA_MAX_DEPTH."""
+    """SOHOA_MAX_FILE_MB, SOHOA_MAX_PAGES, SOHOA_MAX_PIXELS, SOHOA_MAX_PAGE_POINTS, SOHOA_MAX_DEPTH; the
+    defaults are the settings' (pipeline/config.py says why each is what it is)."""
 
-    max_file_mb: float = 500.0
-    max_pages: int = 2000
-    max_pixels: int = 200_000_000
-    max_page_points: float = 14_400.0
-    max_depth: int = 32
+    max_file_mb: float = _default("max_file_mb")
+    max_pages: int = _default("max_pages")
+    max_pixels: int = _default("max_pixels")
+    max_page_points: float = _default("max_page_points")
+    max_depth: int = _default("max_depth")
 
 
-def limits_from(settings: object) -> Limits:
-    return Limits(
-        max_file_mb=float(getattr(settings, "max_file_mb", Limits.max_file_mb)),
-        max_pages=int(getattr(settings, "max_pages", Limits.max_pages)),
-        max_pixels=int(getattr(settings, "max_pixels", Limits.max_pixels)),
-        max_page_points=float(getattr(settings, "max_page_points", Limits.max_page_points)),
-        max_depth=int(getattr(settings, "max_depth", Limits.max_depth)),
-    )
+def limits_from(settings: Settings) -> Limits:
+    return Limits(max_file_mb=settings.max_file_mb, max_pages=settings.max_pages, max_pixels=settings.max_pixels,
+                  max_page_points=settings.max_page_points, max_depth=settings.max_depth)
 
 
 def _suffix_says(path: Path) -> str:
