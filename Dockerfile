@@ -18,11 +18,12 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so that a code change does not reinstall them.
-COPY pyproject.toml ./
+# Dependencies first, from pyproject.toml at the versions of requirements.lock (those make test
+# passed with), so that a code change does not reinstall them.
+COPY pyproject.toml requirements.lock ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
+    && pip install -c requirements.lock -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
 COPY . .

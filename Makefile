@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 DEMO_N ?= 8
 
-.PHONY: setup setup-runtime demo test lint typecheck schemas bench clean env audit
+.PHONY: setup setup-runtime demo test lint typecheck schemas bench clean env audit lock
 
 setup:
 	@bash scripts/setup.sh
@@ -29,6 +29,13 @@ env:
 # when the vulnerability data cannot be reached instead of saying so and passing.
 audit: setup
 	@$(VENV)/python scripts/audit.py
+
+# requirements.lock anew: the newest versions pyproject.toml allows, resolved in a scratch virtualenv.
+lock:
+	@rm -rf .lock-venv && python3 -m venv .lock-venv && .lock-venv/bin/pip install -q --upgrade pip \
+	  && .lock-venv/bin/pip install -q -e '.[dev]' \
+	  && { sed -n '1,2p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new \
+	  && mv requirements.lock.new requirements.lock && rm -rf .lock-venv && echo "requirements.lock remade"
 
 lint: setup
 	@$(VENV)/ruff check .

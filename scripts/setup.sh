@@ -34,15 +34,15 @@ fi
 # Reinstall only when the declared dependencies changed, or the dev tools are wanted and missing
 # (a dev install serves a runtime run too).
 stamp=.venv/.sohoa-deps
-hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+hash=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
 have=$(cat "$stamp" 2>/dev/null || true)
 if [ "$have" != "$hash dev" ] && { [ "$MODE" = dev ] || [ "$have" != "$hash runtime" ]; }; then
   if [ "$MODE" = dev ]; then
     echo "setup: installing the project with its development and test tools into .venv"
-    .venv/bin/pip install -q -e '.[dev]'
+    .venv/bin/pip install -q -c requirements.lock -e '.[dev]'
   else
     echo "setup: installing the project into .venv (runtime only)"
-    .venv/bin/pip install -q -e .
+    .venv/bin/pip install -q -c requirements.lock -e .
   fi
   echo "$hash $MODE" > "$stamp"
 fi
