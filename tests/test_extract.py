@@ -677,3 +677,11 @@ def test_symbol_cell_stamp_and_title_are_no_part_of_the_issuing_body() -> None:
         text = "\n".join(left) + "\nNội dung văn bản"
         body = _values(extract(text, "khac", today=TODAY)).get("co_quan_ban_hanh", "")
         assert body and not body.endswith(("/CT-UBND", "PHIẾU XỬ LÝ VĂN BẢN", "GEN")), (left, body)
+
+
+def test_unsure_fields_are_those_under_the_field_threshold() -> None:
+    from pipeline.understand.extract import unsure_fields
+
+    assert unsure_fields({"so": 0.45, "trich_yeu": 0.9, "ngay_ban_hanh": 0.59, "ngon_ngu": 0.6}, 0.6) == [
+        "ngay_ban_hanh", "so"]
+    assert unsure_fields({}, 0.6) == []

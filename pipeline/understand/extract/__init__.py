@@ -17,7 +17,7 @@ spellings the same document shows elsewhere and what reviewers corrected (pipeli
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,6 +63,12 @@ def _language(text: str) -> Field | None:
     if common / max(len(words), 1) > 0.05:
         return Field("vi", 0.6)  # Vietnamese words, but OCR dropped the marks
     return None
+
+
+def unsure_fields(confidence: Mapping[str, float], threshold: float) -> list[str]:
+    """The keys read with less confidence than ``threshold``: their document goes to review so that a
+    person confirms them (a value read wrong with confidence is worse than one a clerk is asked about)."""
+    return sorted(k for k, c in confidence.items() if c < threshold)
 
 
 @dataclass(frozen=True)
