@@ -685,3 +685,25 @@ def test_unsure_fields_are_those_under_the_field_threshold() -> None:
     assert unsure_fields({"so": 0.45, "trich_yeu": 0.9, "ngay_ban_hanh": 0.59, "ngon_ngu": 0.6}, 0.6) == [
         "ngay_ban_hanh", "so"]
     assert unsure_fields({}, 0.6) == []
+
+
+GARBLED_HEADER = """\
+ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUANG NGAÀI Độc lập - Tự do - Hạnh phúc
+Số: 12/CT-UBND Quảng Ngãi, ngày 05 tháng 3 năm 2024
+CHỈ THỊ
+Về việc tăng cường phòng chống dịch bệnh trên địa bàn tỉnh Quảng Nøgãi
+"""
+
+
+def test_a_value_holding_a_word_no_syllable_can_be_is_sent_to_review() -> None:
+    """OCR garbage inside a header ("NGAÀI", "Nøgãi") is read with a confidence under the field threshold,
+    whatever the reader gave it: the document goes to review instead of storing the garbled value."""
+    from pipeline.understand.extract import GARBLED_CONFIDENCE, garbled
+
+    got = extract(GARBLED_HEADER, "chi_thi", today=date(2025, 1, 1))
+    assert got["co_quan_ban_hanh"].confidence <= GARBLED_CONFIDENCE
+    assert got["trich_yeu"].confidence <= GARBLED_CONFIDENCE
+    assert got["dia_danh"].value == "Quảng Ngãi" and got["dia_danh"].confidence > GARBLED_CONFIDENCE
+    assert not garbled("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI") and not garbled("TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG")
+    assert garbled("TỈNH QUANG NGAÀI") and garbled("Nguyễn Vǎn Hoà")

@@ -46,7 +46,7 @@ from pipeline.vn.lexicon import (
     restore_known,
     restore_phrases,
 )
-from pipeline.vn.ocrfix import is_syllable
+from pipeline.vn.ocrfix import is_syllable, syllable_share
 from pipeline.vn.text import fold, normalize
 from schemas.tasks import PageResult
 
@@ -169,4 +169,24 @@ def extract_document(
     lang = _language(norm)
     if lang is not None:
         out["ngon_ngu"] = lang
-    return Extraction(out, parties)
+    return Extraction(_doubt_garbled(out), parties)
+
+
+# Values made of words: one that holds a word no Vietnamese syllable can be ("NGAÀI", "Nøgãi", "PHỦNG Í
+# VĂN È") was read through OCR garbage, whatever the reader's confidence.
+WORDED_KEYS = ("trich_yeu", "co_quan_ban_hanh", "chuc_vu_nguoi_ky", "nguoi_ky", "ho_ten", "dia_danh", "ten_loai")
+GARBLED_CONFIDENCE = 0.5
+
+
+def garbled(value: str) -> bool:
+    """Whether a worded value holds a word that is not Vietnamese (acronyms such as UBND aside)."""
+    valid, counted = syllable_share(value)
+    return valid < counted
+
+
+def _doubt_garbled(fields: dict[str, Field]) -> dict[str, Field]:
+    for key in WORDED_KEYS:
+        f = fields.get(key)
+        if f is not None and f.confidence > GARBLED_CONFIDENCE and garbled(f.value):
+            fields[key] = Field(f.value, GARBLED_CONFIDENCE)
+    return fields
