@@ -707,3 +707,18 @@ def test_a_value_holding_a_word_no_syllable_can_be_is_sent_to_review() -> None:
     assert got["dia_danh"].value == "Quảng Ngãi" and got["dia_danh"].confidence > GARBLED_CONFIDENCE
     assert not garbled("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI") and not garbled("TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG")
     assert garbled("TỈNH QUANG NGAÀI") and garbled("Nguyễn Vǎn Hoà")
+
+
+def test_abstract_prefix_and_specks_as_ocr_leaves_them() -> None:
+    """Under the title: "Vềviệc" (space lost) and "và việc" (OCR's à for ề) are "Về việc"; a doubled comma
+    and "sô 27/…" are OCR's; a stamp's lines under the abstract do not go into it."""
+    head = "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSố: 12/CT-UBND Quy Nhơn, ngày 05 tháng 3 năm 2024\nCHỈ THỊ\n"
+    glued = extract(head + "Vềviệc tăng cường công tác phòng,, chống tham nhũng\ntrên địa bàn tỉnh\n\nThực hiện …",
+                    "chi_thi", today=date(2025, 1, 1))
+    assert glued["trich_yeu"].value == "Về việc tăng cường công tác phòng, chống tham nhũng trên địa bàn tỉnh"
+    va = extract(head + "và việc bãi bỏ các Nghị quyết số 39/2011/NQ-HĐND, sô 27/2017/NQ-HĐND\n\nCăn cứ …",
+                 "chi_thi", today=date(2025, 1, 1))
+    assert va["trich_yeu"].value == "Về việc bãi bỏ các Nghị quyết số 39/2011/NQ-HĐND, số 27/2017/NQ-HĐND"
+    stamped = extract(head + "Về việc tăng cường thi hành án hành chính\nCV T86: KJL#-2 | trên địa bàn tỉnh\n"
+                      "lpý: Ngày:40/4 L.Ấ A4\n\nTrong thời gian qua …", "chi_thi", today=date(2025, 1, 1))
+    assert stamped["trich_yeu"].value == "Về việc tăng cường thi hành án hành chính trên địa bàn tỉnh"
