@@ -744,3 +744,19 @@ def test_a_number_beside_a_handwritten_day_goes_to_review_not_stored_as_read() -
     assert "so" not in zero and zero["ky_hieu"].value == "CT-UBND"
     assert day_by_hand("Quảng Ngãi, ngày Íð tháng 3 năm 2024") and not day_by_hand("Huế, ngày 07 tháng 4 năm 2023")
     assert not day_by_hand("Quảng Ngãi, ngày tháng 01 năm 2025")  # left blank, not written in
+
+
+def test_a_signature_block_across_a_recipients_line_and_specks_in_capitals() -> None:
+    """Merged columns: a recipients' line wholly in the left column sits between two rows of the block;
+    the position keeps all three rows. A position read with a seal's specks in it goes to review."""
+    tail = ("\nNơi nhận: TL. CHỦ TỊCH\n- Như trên; KT. CHÁNH VĂN PHÒNG\n- CT, PCT UBND tỉnh;\n"
+            "PHÓ CHÁNH VĂN PHÒNG\n- Lưu: VT, KGVX.\nLê Văn Hùng\n")
+    head = "ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSố: 12/UBND-VP Quy Nhơn, ngày 05 tháng 3 năm 2024\nV/v họp giao ban\n"
+    got = extract(head + "Kính gửi: các sở, ngành.\nỦy ban nhân dân tỉnh mời họp." + tail, "cong_van",
+                  today=date(2025, 1, 1))
+    assert got["chuc_vu_nguoi_ky"].value == "TL. CHỦ TỊCH - KT. CHÁNH VĂN PHÒNG - PHÓ CHÁNH VĂN PHÒNG"
+    assert got["chuc_vu_nguoi_ky"].confidence >= 0.6 and got["nguoi_ky"].value == "Lê Văn Hùng"
+    from pipeline.understand.extract import _specks_in_capitals
+
+    assert _specks_in_capitals("CHÁNH HỘI VĂN PHỦNG Í VĂN È là PHÒNG")
+    assert not _specks_in_capitals("TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG") and not _specks_in_capitals("Chủ tịch")

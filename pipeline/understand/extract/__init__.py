@@ -184,9 +184,22 @@ def garbled(value: str) -> bool:
     return valid < counted
 
 
+# Printed in capitals: a lower-case word or a lone letter among them is a seal's or a signature's specks
+# read into the line ("CHÁNH HỘI VĂN PHỦNG Í VĂN È là PHÒNG").
+CAPITAL_KEYS = ("chuc_vu_nguoi_ky", "co_quan_ban_hanh")
+
+
+def _specks_in_capitals(value: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", value)
+    if not words or sum(w.isupper() for w in words) < 0.7 * len(words):
+        return False
+    return any(not w.isupper() or len(w) == 1 for w in words)
+
+
 def _doubt_garbled(fields: dict[str, Field]) -> dict[str, Field]:
     for key in WORDED_KEYS:
         f = fields.get(key)
-        if f is not None and f.confidence > GARBLED_CONFIDENCE and garbled(f.value):
+        specks = key in CAPITAL_KEYS and f is not None and _specks_in_capitals(f.value)
+        if f is not None and f.confidence > GARBLED_CONFIDENCE and (garbled(f.value) or specks):
             fields[key] = Field(f.value, GARBLED_CONFIDENCE)
     return fields

@@ -284,6 +284,11 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     k = block_end
     while k >= 0 and len(block) < 5:
         seg, whole = segment(k)
+        if not seg and not column and block and k > 0 and is_position(segment(k - 1)[0]):
+            # "- CT, PCT UBND tỉnh;": a recipients' line wholly in the left column, between two rows of
+            # the block ("KT. CHÁNH VĂN PHÒNG" above, "PHÓ CHÁNH VĂN PHÒNG" below) in the merged text
+            k -= 1
+            continue
         if not seg or not (is_position(seg) or (whole and is_upper_line(seg))):
             break
         if block and rows is not None and _far_above(rows[zone[k]], rows[zone[k + 1]]):
