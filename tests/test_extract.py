@@ -760,3 +760,15 @@ def test_a_signature_block_across_a_recipients_line_and_specks_in_capitals() -> 
 
     assert _specks_in_capitals("CHÁNH HỘI VĂN PHỦNG Í VĂN È là PHÒNG")
     assert not _specks_in_capitals("TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG") and not _specks_in_capitals("Chủ tịch")
+
+
+def test_a_text_layer_abstract_goes_on_across_a_capital_until_the_body_opens() -> None:
+    """A born-digital paper has no word boxes to show the title block: a line ending mid-phrase ("… Công ty
+    TNHH") goes on with the next one even when it starts with a capital, and stops where the body opens."""
+    text = ("ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH\nSố: 11/TB-UBND Quy Nhơn, ngày 08 tháng 01 năm 2025\nTHÔNG BÁO\n"
+            "Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về cổ phần hóa Công ty TNHH\n"
+            "MTV Xây dựng Bình Định trong thời gian qua\n"
+            "Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe báo cáo.\n")
+    got = extract(text, "thong_bao", today=date(2025, 2, 1))
+    assert got["trich_yeu"].value == ("Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về cổ phần hóa Công ty TNHH "
+                                      "MTV Xây dựng Bình Định trong thời gian qua")

@@ -74,7 +74,11 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         # the body's full lines ("Ủy ban nhân dân tỉnh Quảng Ngãi nhiệm kỳ 2021 - 2026").
         goes_on = line[0].islower() or line[0].isdigit() or line[0] == "(" or parts[-1].endswith((",", "-", "và"))
         on_axis = centred is not None and axis is not None and centred.on_axis(line, axis)
-        if not goes_on and not on_axis:
+        # A text layer has no boxes to say where the title block ends: a line that ends mid-phrase ("Công ty
+        # TNHH") goes on with the next unless that one opens the body ("Ngày 03/01/2025, …", "Thực hiện …")
+        unfinished = (centred is None and not parts[-1].rstrip().endswith((".", ";", ":", ")"))
+                      and not _BODY_START_RE.match(fold(line)) and len(parts) < 4)
+        if not goes_on and not on_axis and not unfinished:
             break
         # "… chức danh và chữ ký:" / "Phó Giám đốc Sở …": a colon goes on when the line sits in the title block
         ended = parts[-1].rstrip().endswith((".", ";")) or (parts[-1].rstrip().endswith(":") and not on_axis)
@@ -85,6 +89,9 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
     return _clean_abstract(" ".join(parts), today)
 
 
+_BODY_START_RE = re.compile(
+    r"^\W*(ngay\s+\d|can cu|thuc hien|kinh gui|trong|de\b|nham|sau khi|theo|tai|vao|hien nay|tu ngay|ubnd|uy ban"
+    r"|thuong truc|chu tich|so\b|phong|ban\b|hoi dong|thoi gian|qua\b|vua qua|nam\s+\d|sau\b|voi\b|duoc\b)")
 _LEADER_RE = re.compile(r"…{2,}|\.{4,}|_{4,}")  # a form's blank: "Tháng hưởng trợ cấp thứ: ……"
 # "về việc", "Vệ việc", "Vềviệc" (the space lost) and "và việc" (OCR's "à" for "ề") at an abstract's start
 _VE_VIEC_RE = re.compile(r"^\W*v(?:[eềệểễế]\s*|à\s+)vi[eệê]c\b", re.IGNORECASE)
