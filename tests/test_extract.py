@@ -772,3 +772,13 @@ def test_a_text_layer_abstract_goes_on_across_a_capital_until_the_body_opens() -
     got = extract(text, "thong_bao", today=date(2025, 2, 1))
     assert got["trich_yeu"].value == ("Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp về cổ phần hóa Công ty TNHH "
                                       "MTV Xây dựng Bình Định trong thời gian qua")
+
+
+def test_a_position_wrapped_after_a_comma_is_one_title() -> None:
+    from pipeline.understand.extract.signature import _position
+    from pipeline.vn.lexicon import EMPTY
+
+    got = _position(["THỦ TRƯỞNG CƠ SỞ KHÁM BỆNH,", "CHỮA BỆNH"], EMPTY)
+    assert got is not None and got[0] == "THỦ TRƯỞNG CƠ SỞ KHÁM BỆNH, CHỮA BỆNH"
+    two = _position(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], EMPTY)
+    assert two is not None and two[0] == "KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"

@@ -174,7 +174,12 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
         penalty += 0.15
     repaired_any = any(r for _, r in fixed)
     conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
-    return " - ".join(t for t, _ in fixed), round(conf, 3), merged
+    # Rows are joined with " - "; a row ending on a comma or "VÀ" wrapped mid-title ("THỦ TRƯỞNG CƠ SỞ KHÁM
+    # BỆNH," / "CHỮA BỆNH") and goes on with a space.
+    value = ""
+    for text, _ in fixed:
+        value = text if not value else value + (" " if value.endswith((",", " VÀ")) else " - ") + text
+    return value, round(conf, 3), merged
 
 
 def _is_position_line(text: str) -> bool:
