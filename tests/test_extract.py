@@ -760,6 +760,8 @@ def test_a_signature_block_across_a_recipients_line_and_specks_in_capitals() -> 
 
     assert _specks_in_capitals("CHÁNH HỘI VĂN PHỦNG Í VĂN È là PHÒNG")
     assert not _specks_in_capitals("TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG") and not _specks_in_capitals("Chủ tịch")
+    assert _specks_in_capitals("SỞ TÀI ÀI CHÍNH") and _specks_in_capitals("ỦY BAN NHÂN DÂN XÃ THANH ——— THẠCH")
+    assert not _specks_in_capitals("PHÒNG TÀI CHÍNH - KẾ HOẠCH") and not _specks_in_capitals("SỞ Y TẾ")
 
 
 def test_a_text_layer_abstract_goes_on_across_a_capital_until_the_body_opens() -> None:

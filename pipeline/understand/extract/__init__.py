@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from pipeline.understand.classify import find_titles
 from pipeline.understand.extract.abstract import read_abstract
@@ -193,7 +194,14 @@ def _specks_in_capitals(value: str) -> bool:
     words = re.findall(r"[^\W\d_]+", value)
     if not words or sum(w.isupper() for w in words) < 0.7 * len(words):
         return False
-    return any(not w.isupper() or len(w) == 1 for w in words)
+    if re.search(r"[-–—_]{2,}", value):
+        return True  # "XÃ THANH ——— THẠCH": a rule or a stroke read into the name
+    # "SỞ TÀI ÀI CHÍNH": a word's end read twice
+    echoed = any(len(b) >= 2 and a != b and a.endswith(b) for a, b in pairwise(words))
+    return echoed or any(not w.isupper() or (len(w) == 1 and w not in _ONE_LETTER_WORDS) for w in words)
+
+
+_ONE_LETTER_WORDS = frozenset({"Y", "Ý", "Ở"})  # "SỞ Y TẾ"; any other lone capital is a speck
 
 
 def _doubt_garbled(fields: dict[str, Field]) -> dict[str, Field]:
