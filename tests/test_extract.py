@@ -784,3 +784,13 @@ def test_a_position_wrapped_after_a_comma_is_one_title() -> None:
     assert got is not None and got[0] == "THỦ TRƯỞNG CƠ SỞ KHÁM BỆNH, CHỮA BỆNH"
     two = _position(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], EMPTY)
     assert two is not None and two[0] == "KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"
+
+
+def test_no_abstract_when_the_line_under_the_title_opens_the_body() -> None:
+    head = "CÔNG TY CỔ PHẦN XÂY DỰNG MIỀN TRUNG\nSố: 05/2024/BB-HĐQT\nBIÊN BẢN\n"
+    got = extract(head + "Hôm nay, vào lúc 08 giờ 30 phút, ngày 31 tháng 3 năm 2024, tại hội trường\n"
+                  "Công ty, Hội đồng quản trị họp.\n", "bien_ban", today=date(2025, 1, 1))
+    assert "trich_yeu" not in got
+    got = extract("CÔNG TY CỔ PHẦN DU LỊCH\nSố: 07/TB-HĐQT\nTHÔNG BÁO\nHội đồng quản trị Công ty cổ phần Du lịch "
+                  "trân trọng thông báo\n", "thong_bao", today=date(2025, 1, 1))
+    assert "trich_yeu" not in got

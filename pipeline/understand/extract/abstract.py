@@ -92,6 +92,9 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
 _BODY_START_RE = re.compile(
     r"^\W*(ngay\s+\d|can cu|thuc hien|kinh gui|trong|de\b|nham|sau khi|theo|tai|vao|hien nay|tu ngay|ubnd|uy ban"
     r"|thuong truc|chu tich|so\b|phong|ban\b|hoi dong|thoi gian|qua\b|vua qua|nam\s+\d|sau\b|voi\b|duoc\b)")
+# A first line under the title that opens the body: no abstract was printed ("Hôm nay, vào lúc 08 giờ …",
+# "Hội đồng quản trị Công ty … trân trọng thông báo …").
+_OPENS_BODY_RE = re.compile(r"^\W*(hom nay|vao (luc|hoi)|hoi dong quan tri|ngay\s+\d|can cu)\b")
 _LEADER_RE = re.compile(r"…{2,}|\.{4,}|_{4,}")  # a form's blank: "Tháng hưởng trợ cấp thứ: ……"
 # "về việc", "Vệ việc", "Vềviệc" (the space lost) and "và việc" (OCR's "à" for "ề") at an abstract's start
 _VE_VIEC_RE = re.compile(r"^\W*v(?:[eềệểễế]\s*|à\s+)vi[eệê]c\b", re.IGNORECASE)
@@ -170,6 +173,7 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
                 return Field(value, 0.9 if clean else 0.75) if _syllabic(value) else None
             if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
+                    and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
                 value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
                 return Field(value, 0.7) if _syllabic(value) else None
