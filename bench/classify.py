@@ -25,7 +25,9 @@ Systems compared, all on the same text:
 Reported per set: accuracy, macro-F1, F1 per class and the worst classes, the review rate (confidence under
 the threshold, a title/body conflict, or a role mismatch), wrong classes accepted without review, the
 accuracy of what was accepted, the expected calibration error (ECE, 10 bins of confidence) with its
-reliability table, and precision/recall/F1 per metadata key (extraction runs on the model's class).
+reliability table, and precision/recall/F1 per metadata key (extraction runs on the model's class) with
+the count of wrong values accepted without review (a document goes to review for its class's reasons or for
+a field read with less confidence than SOHOA_FIELD_REVIEW_THRESHOLD, as pipeline/flow.py does).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ from pipeline.read.ocr import read_page  # noqa: E402
 from pipeline.read.pages import plan  # noqa: E402
 from pipeline.samples import generate  # noqa: E402
 from pipeline.understand.classify import Classification, classify  # noqa: E402
-from pipeline.understand.extract import extract  # noqa: E402
+from pipeline.understand.extract import extract, unsure_fields  # noqa: E402
 from pipeline.understand.learned import Model, classify_with  # noqa: E402
 from pipeline.understand.train import DEFAULT_PER_CLASS, TRAIN_SEED, train_default, training_pairs  # noqa: E402
 from schemas.samples import SampleLabel  # noqa: E402
@@ -261,14 +263,17 @@ def _same(truth: str, got: str) -> bool:
 UNSCORED = frozenset({"co_quan_chu_quan"})
 
 
-def field_scores(rows: list[tuple[dict[str, str], dict[str, str]]]) -> dict[str, dict[str, float]]:
-    """Per key of the labels: precision, recall, F1 (a wrong value is both a FP and a FN). Only documents
-    whose truth has any key take part (a blank template has nothing to read)."""
+def field_scores(rows: list[tuple[dict[str, str], dict[str, str]]],
+                 reviewed: Sequence[bool] | None = None) -> dict[str, dict[str, float]]:
+    """Per key of the labels: precision, recall, F1 (a wrong value is both a FP and a FN), and how many
+    wrong values were accepted without review (``reviewed``: whether each document goes to review). Only
+    documents whose truth has any key take part (a blank template has nothing to read)."""
     keys = sorted({k for truth, _ in rows for k in truth} - UNSCORED)
+    review = list(reviewed) if reviewed is not None else [False] * len(rows)
     out: dict[str, dict[str, float]] = {}
     for k in keys:
-        tp = fp = fn = 0
-        for truth, got in rows:
+        tp = fp = fn = wrong_accepted = 0
+        for (truth, got), rv in zip(rows, review, strict=True):
             if not truth:
                 continue
             t, g = truth.get(k), got.get(k)
@@ -277,9 +282,11 @@ def field_scores(rows: list[tuple[dict[str, str], dict[str, str]]]) -> dict[str,
                 continue
             fp += g is not None
             fn += t is not None
+            wrong_accepted += g is not None and not rv
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
-        out[k] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "support": tp + fn}
+        out[k] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "support": tp + fn,
+                  "wrong_accepted": wrong_accepted}
     return out
 
 
@@ -312,7 +319,7 @@ def score(items: list[Item], cls: list[Classification] | None, pred: list[str], 
 
 
 def evaluate(items: list[Item], model: Model, base: Any, threshold: float,
-             extractor: Callable[..., dict[str, Any]] = extract) -> dict[str, Any]:
+             extractor: Callable[..., dict[str, Any]] = extract, field_threshold: float = 0.6) -> dict[str, Any]:
     texts = [it.text for it in items]
     rules = [classify(t) for t in texts]
     mine = [classify_with(model, t) for t in texts]
@@ -334,18 +341,28 @@ def evaluate(items: list[Item], model: Model, base: Any, threshold: float,
                            "wrong_accepted": sum(1 for r, v in zip(right, rv, strict=True) if not r and not v),
                            "classes": dict(Counter(items[i].doc_type for i in idx))}
     rows = []
+    confs: list[dict[str, float]] = []
     for it, c in zip(items, mine, strict=True):
         fields = extractor(it.text, c.doc_type, page_count=len(it.pages), pages=it.pages)
         got = {k: f.value for k, f in fields.items()}
+        confs.append({k: f.confidence for k, f in fields.items()})
         if "ma_ho_so" not in got and (code := dossier_from_name(Path(it.name).name)):
             got["ma_ho_so"] = code
         rows.append((it.truth, got))
-    res["fields"] = field_scores(rows)
-    res["field_errors"] = {k: [(it.name, it.truth.get(k), got.get(k)) for it, (_, got) in zip(items, rows, strict=True)
-                               if it.truth and not (it.truth.get(k) is None and got.get(k) is None)
-                               and not (it.truth.get(k) is not None and got.get(k) is not None
-                                        and _same(it.truth[k], got[k]))]
-                           for k in res["fields"]}
+    # What the pipeline sends to review (pipeline/flow.py): the class's reasons, or a field read unsure.
+    unsure = [unsure_fields(cf, field_threshold) for cf in confs]
+    reviewed = [needs_review(c, it.role, threshold) or bool(u) for c, it, u in zip(mine, items, unsure, strict=True)]
+    res["fields"] = field_scores(rows, reviewed)
+    scored = [i for i, it in enumerate(items) if it.truth]
+    fields_only = [bool(unsure[i]) and not needs_review(mine[i], items[i].role, threshold) for i in scored]
+    res["field_review"] = {"documents": len(scored), "reviewed": sum(reviewed[i] for i in scored),
+                           "for_fields_only": sum(fields_only), "field_threshold": field_threshold}
+    res["field_errors"] = {
+        k: [(it.name, it.truth.get(k), got.get(k), cf.get(k), rv)
+            for it, (_, got), cf, rv in zip(items, rows, confs, reviewed, strict=True)
+            if it.truth and not (it.truth.get(k) is None and got.get(k) is None)
+            and not (it.truth.get(k) is not None and got.get(k) is not None and _same(it.truth[k], got[k]))]
+        for k in res["fields"]}
     return res
 
 
@@ -381,9 +398,14 @@ def report(name: str, r: dict[str, Any], threshold: float, *, groups: bool = Fal
             for g, v in r[key].items():
                 print(f"  {g:45} {v['documents']:4d} {v['accuracy']:.3f} {v['review_rate']:.3f} "
                       f"{v['wrong_accepted']}")
-    print("metadata (model's class):  key  precision recall F1 (support)")
+    fr = r["field_review"]
+    mean_f1 = sum(v["f1"] for v in r["fields"].values()) / max(len(r["fields"]), 1)
+    print(f"metadata (model's class): mean F1 {mean_f1:.3f}; {fr['reviewed']} of {fr['documents']} documents with "
+          f"metadata to review ({fr['for_fields_only']} only for a field under {fr['field_threshold']}); "
+          f"wrong values accepted without review {sum(v['wrong_accepted'] for v in r['fields'].values())}")
+    print("  key                precision recall F1 (support) wrong-accepted")
     for k, v in sorted(r["fields"].items(), key=lambda kv: kv[1]["f1"]):
-        print(f"  {k:18} {v['precision']:.3f} {v['recall']:.3f} {v['f1']:.3f} ({v['support']})")
+        print(f"  {k:18} {v['precision']:.3f} {v['recall']:.3f} {v['f1']:.3f} ({v['support']}) {v['wrong_accepted']}")
 
 
 def main() -> None:
@@ -396,11 +418,15 @@ def main() -> None:
     ap.add_argument("--train-per-class", type=int, default=DEFAULT_PER_CLASS)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threshold", type=float, default=None, help="review threshold (default: settings)")
+    ap.add_argument("--field-threshold", type=float, default=None,
+                    help="field review threshold (default: settings, SOHOA_FIELD_REVIEW_THRESHOLD)")
     ap.add_argument("--json", type=Path, help="write every figure here")
     ap.add_argument("--errors", action="store_true",
                     help="print every mismatching metadata value (truth vs extracted) per key")
     args = ap.parse_args()
-    threshold = args.threshold if args.threshold is not None else Settings().review_threshold
+    settings = Settings()
+    threshold = args.threshold if args.threshold is not None else settings.review_threshold
+    field_threshold = args.field_threshold if args.field_threshold is not None else settings.field_review_threshold
     if args.which in ("real", "all") and args.dir is None:
         ap.error("--set real needs --dir DIR (make it with bench/realset.py fetch DIR)")
 
@@ -415,18 +441,19 @@ def main() -> None:
     model, base, n_train = trained(args.train_per_class)
     results: dict[str, Any] = {}
     for name, items in sets.items():
-        results[name] = evaluate(items, model, base, threshold)
+        results[name] = evaluate(items, model, base, threshold, field_threshold=field_threshold)
         report(name, results[name], threshold, groups=name == "real")
         if args.errors:
-            print(f"metadata mismatches ({name}): key  file | truth | extracted")
+            print(f"metadata mismatches ({name}): key  file | truth | extracted (confidence, review or ACCEPTED)")
             for k, errs in results[name]["field_errors"].items():
-                for file, truth, got in errs:
-                    print(f"  {k:18} {file} | {truth} | {got}")
+                for file, truth, got, conf, rv in errs:
+                    how = "" if got is None else f" ({conf:.2f}, {'review' if rv else 'ACCEPTED'})"
+                    print(f"  {k:18} {file} | {truth} | {got}{how}")
     fams = sorted({n.split(",")[0] for n in sets if n.startswith("generated")})
     for fam in fams:  # both degradations together, the figure the issue quotes
         items = [it for n, its in sets.items() if n.startswith(fam + ",") for it in its]
         name = f"{fam}, scan+photo"
-        results[name] = evaluate(items, model, base, threshold)
+        results[name] = evaluate(items, model, base, threshold, field_threshold=field_threshold)
         report(name, results[name], threshold, groups=True)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=list), encoding="utf-8")

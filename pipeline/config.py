@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # 1: a well-formed unit code not in the unit table is added to it on first sight instead of quarantined.
     auto_units: bool = False
     review_threshold: float = 0.6
+    # A metadata field read with less confidence than this (handwriting, OCR garbage) sends its document
+    # to review with the field named, instead of storing a doubtful value as if it were sure.
+    field_review_threshold: float = 0.6
     # Score thresholds of the Decision 766 indicators (default 1.0 each), e.g. '{"so_hoa_ho_so": 0.8}'.
     metric_thresholds: dict[str, float] = Field(default_factory=dict)
     task_soft_limit_per_page: float = 120.0

@@ -31,7 +31,7 @@ from pipeline.read.checks import limits_from
 from pipeline.read.ocr import read_page
 from pipeline.read.pages import Format, plan, readable
 from pipeline.understand.corrections import learned_lexicon
-from pipeline.understand.extract import extract_document
+from pipeline.understand.extract import extract_document, unsure_fields
 from pipeline.understand.model import classify_document
 from pipeline.understand.split import Segment, apply_dossier, split_pages
 from schemas.document import ClassificationInfo, DocumentRecord, DossierVia, OcrSummary, Part, Party
@@ -212,7 +212,9 @@ def _understand(source: Source, piece: _Piece, settings: Settings, clock: Clock)
         role_mismatch=mismatch,
         # A title/body conflict is never accepted on its own, whatever its confidence.
         # So is a page left as scanned because its orientation could not be told (read/preprocess.py).
-        review=mismatch or cls.confidence < settings.review_threshold or cls.conflict or bool(unsure),
+        # And so is a metadata value read with low confidence (a handwritten number, an OCR-garbled name).
+        review=(mismatch or cls.confidence < settings.review_threshold or cls.conflict or bool(unsure)
+                or bool(unsure_fields(confidence, settings.field_review_threshold))),
         classification=ClassificationInfo(cues=list(cls.cues), title=cls.title, body=cls.body,
                                           conflict=cls.conflict),
         metadata=metadata,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from schemas.document import UtcDatetime
 
-Reason = Literal["role_mismatch", "title_conflict", "turn_unsure", "low_confidence", "flagged"]
+Reason = Literal["role_mismatch", "title_conflict", "turn_unsure", "low_confidence", "unsure_fields", "flagged"]
 
 
 class ReviewItem(BaseModel):
@@ -18,7 +18,8 @@ class ReviewItem(BaseModel):
     confidence: float
     reason: Reason = Field(description="role_mismatch, title_conflict (the title names another class than the "
                                        "body reads), turn_unsure (a page's orientation could not be told; it was "
-                                       "left as scanned), low_confidence (under the threshold) or flagged")
+                                       "left as scanned), low_confidence (under the threshold), unsure_fields (a "
+                                       "metadata value read with low confidence) or flagged")
     role: str | None = None
     unit: str | None = None
     received: str = Field(description="when the document was recorded, ISO 8601")

@@ -188,3 +188,21 @@ def test_a_title_body_conflict_goes_to_review_with_both_readings(settings: Setti
     shown = runner.invoke(app, ["review", "show", doc_id[:8]])
     assert "title/body conflict: the title says giay_uy_quyen, the body reads to_khai" in shown.output, shown.output
     assert "cue: model:to_khai 0.850" in shown.output
+
+
+def test_a_field_read_unsure_sends_its_document_to_review_naming_the_field(settings: Settings, sample_set) -> None:  # type: ignore[no-untyped-def]
+    """A value read with low confidence (a handwritten number) is not stored as if sure: the document is
+    in the queue, and the list says which fields to check."""
+    store = open_store(settings)
+    samples = sample_set(n=1, seed=11, formats=["pdf-digital"], doc_types=["to_khai"])
+    doc_id, _ = _one_document(settings, store, samples)
+    with db.session_scope(settings.db_url) as s:
+        doc = s.get(Document, doc_id)
+        assert doc is not None
+        doc.review, doc.doc_type_confidence = True, 0.99
+        doc.field_confidence = {**doc.field_confidence, "so": 0.4, "ngay_ban_hanh": 0.55, "so_trang": 1.0}
+        item = next(it for it in queue(s, settings.review_threshold, field_threshold=0.6) if it.doc_id == doc_id)
+        assert item.unsure_fields == ("ngay_ban_hanh", "so")
+    listed = CliRunner().invoke(__import__("sohoa.cli", fromlist=["app"]).app, ["review"])
+    assert any(doc_id in line and "unsure ngay_ban_hanh,so" in line for line in listed.output.splitlines()), \
+        listed.output

@@ -52,6 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "reason.title_conflict": ("tiêu đề và nội dung không khớp", "title and body disagree"),
     "reason.turn_unsure": ("chưa rõ chiều trang", "page orientation unsure"),
     "reason.low_confidence": ("độ tin cậy thấp", "low confidence"),
+    "reason.unsure_fields": ("trường đọc chưa chắc", "fields read unsure"),
     "reason.flagged": ("được đánh dấu", "flagged"),
     "doc.title": ("Kiểm tra tài liệu", "Review a document"),
     "doc.back": ("← Danh sách cần kiểm tra", "← Review queue"),

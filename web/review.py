@@ -64,13 +64,15 @@ def reason_of(item: QueueItem, threshold: float) -> Reason:
         return "title_conflict"
     if item.turn_unsure:
         return "turn_unsure"
-    return "low_confidence" if item.confidence < threshold else "flagged"
+    if item.confidence < threshold:
+        return "low_confidence"
+    return "unsure_fields" if item.unsure_fields else "flagged"
 
 
 def _items(settings: Settings, who: Principal, limit: int) -> list[ReviewItem]:
     personal = who.can("personal_data")
     with db.session_scope(settings.db_url) as s:
-        items = queue(s, settings.review_threshold, limit)
+        items = queue(s, settings.review_threshold, limit, settings.field_review_threshold)
     return [
         ReviewItem(doc_id=it.doc_id, source=Path(it.source).name if personal else MASK + Path(it.source).suffix,
                    doc_type=it.doc_type, confidence=it.confidence, reason=reason_of(it, settings.review_threshold),
@@ -263,7 +265,8 @@ def _doc_page(request: Request, who: Principal, doc_id: str, *, values: dict[str
     log_access(request, who, "view_document", target=doc_id, fields=personal_fields(doc.metadata),
                detail={"via": "/review"})
     with db.session_scope(settings.db_url) as s:
-        nxt = next((it.doc_id for it in queue(s, settings.review_threshold, 2) if it.doc_id != doc_id), None)
+        waiting = queue(s, settings.review_threshold, 2, settings.field_review_threshold)
+        nxt = next((it.doc_id for it in waiting if it.doc_id != doc_id), None)
     lang = lang_of(request)
     shown: dict[str, Any] = {"doc_type": doc.doc_type, "role": doc.role or ""}
     shown.update({f"f.{k}": doc.metadata.get(k, "") for k in METADATA_KEYS})

@@ -19,6 +19,7 @@ from pipeline.keep import db
 from pipeline.keep.models import Correction, Document, Dossier, Page, stored_utc
 from pipeline.keep.record import record_of
 from pipeline.keep.store import ObjectStore
+from pipeline.understand.extract import unsure_fields
 from pipeline.vn.codes import parse_dossier_code
 from schemas.document import METADATA_KEYS, DocumentRecord
 
@@ -54,10 +55,19 @@ class QueueItem:
     flagged: bool = False  # sent to review by the pipeline (low confidence or role mismatch when processed)
     conflict: bool = False  # its title names another class than its body reads (classify.settle)
     turn_unsure: bool = False  # a page's orientation could not be told (read/preprocess.analyse)
+    unsure_fields: tuple[str, ...] = ()  # metadata read with less confidence than the field threshold
 
 
-def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem]:
-    """Documents flagged for review or under the threshold, least confident first."""
+def queue(session: Session, threshold: float, limit: int = 50, field_threshold: float | None = None
+          ) -> list[QueueItem]:
+    """Documents flagged for review or under the threshold, least confident first; ``field_threshold``
+    names the metadata keys each was flagged for (default: the settings')."""
+    if field_threshold is None:
+        field_threshold = Settings().field_review_threshold
+    return _queue(session, threshold, limit, field_threshold)
+
+
+def _queue(session: Session, threshold: float, limit: int, field_threshold: float) -> list[QueueItem]:
     rows = session.scalars(
         select(Document)
         .where(or_(Document.review.is_(True), Document.doc_type_confidence < threshold))
@@ -71,7 +81,8 @@ def queue(session: Session, threshold: float, limit: int = 50) -> list[QueueItem
     return [
         QueueItem(d.id, d.source, d.doc_type, d.doc_type_confidence, d.role, d.role_mismatch,
                   stored_utc(d.created_at).isoformat(timespec="seconds"), d.unit, d.review,
-                  bool((d.classification or {}).get("conflict")), d.id in unsure)
+                  bool((d.classification or {}).get("conflict")), d.id in unsure,
+                  tuple(unsure_fields(d.field_confidence or {}, field_threshold)))
         for d in rows
         if d.review or d.id not in reviewed  # once a person looked at it, low confidence alone no longer queues it
     ]

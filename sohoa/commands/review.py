@@ -33,13 +33,14 @@ def list_(limit: Annotated[int, typer.Option(help="at most this many documents")
     settings.ensure_dirs()
     db.migrate(settings.db_url)
     with db.session_scope(settings.db_url) as s:
-        items = queue(s, settings.review_threshold, limit)
+        items = queue(s, settings.review_threshold, limit, settings.field_review_threshold)
     if not items:
         typer.echo("nothing to review")
         return
     for it in items:
+        low = it.confidence < settings.review_threshold or not it.unsure_fields
         why = ("role mismatch" if it.role_mismatch else "title conflict" if it.conflict
-               else f"confidence {it.confidence:.2f}")
+               else f"confidence {it.confidence:.2f}" if low else "unsure " + ",".join(it.unsure_fields))
         typer.echo(f"{it.doc_id}  {it.doc_type:20} {why:16} {it.role or '-':14} {Path(it.source).name}")
     typer.echo(f"{len(items)} document(s); threshold {settings.review_threshold}")
 

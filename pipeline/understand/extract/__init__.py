@@ -17,9 +17,10 @@ spellings the same document shows elsewhere and what reviewers corrected (pipeli
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from pipeline.understand.classify import find_titles
 from pipeline.understand.extract.abstract import read_abstract
@@ -46,7 +47,7 @@ from pipeline.vn.lexicon import (
     restore_known,
     restore_phrases,
 )
-from pipeline.vn.ocrfix import is_syllable
+from pipeline.vn.ocrfix import is_syllable, syllable_share
 from pipeline.vn.text import fold, normalize
 from schemas.tasks import PageResult
 
@@ -63,6 +64,12 @@ def _language(text: str) -> Field | None:
     if common / max(len(words), 1) > 0.05:
         return Field("vi", 0.6)  # Vietnamese words, but OCR dropped the marks
     return None
+
+
+def unsure_fields(confidence: Mapping[str, float], threshold: float) -> list[str]:
+    """The keys read with less confidence than ``threshold``: their document goes to review so that a
+    person confirms them (a value read wrong with confidence is worse than one a clerk is asked about)."""
+    return sorted(k for k, c in confidence.items() if c < threshold)
 
 
 @dataclass(frozen=True)
@@ -163,4 +170,44 @@ def extract_document(
     lang = _language(norm)
     if lang is not None:
         out["ngon_ngu"] = lang
-    return Extraction(out, parties)
+    return Extraction(_doubt_garbled(out), parties)
+
+
+# Values made of words: one that holds a word no Vietnamese syllable can be ("NGAÀI", "Nøgãi", "PHỦNG Í
+# VĂN È") was read through OCR garbage, whatever the reader's confidence.
+WORDED_KEYS = ("trich_yeu", "co_quan_ban_hanh", "chuc_vu_nguoi_ky", "nguoi_ky", "ho_ten", "dia_danh", "ten_loai")
+GARBLED_CONFIDENCE = 0.5
+
+
+def garbled(value: str) -> bool:
+    """Whether a worded value holds a word that is not Vietnamese (acronyms such as UBND aside)."""
+    valid, counted = syllable_share(value)
+    return valid < counted
+
+
+# Printed in capitals: a lower-case word or a lone letter among them is a seal's or a signature's specks
+# read into the line ("CHÁNH HỘI VĂN PHỦNG Í VĂN È là PHÒNG").
+CAPITAL_KEYS = ("chuc_vu_nguoi_ky", "co_quan_ban_hanh")
+
+
+def _specks_in_capitals(value: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", value)
+    if not words or sum(w.isupper() for w in words) < 0.7 * len(words):
+        return False
+    if re.search(r"[-–—_]{2,}", value):
+        return True  # "XÃ THANH ——— THẠCH": a rule or a stroke read into the name
+    # "SỞ TÀI ÀI CHÍNH": a word's end read twice
+    echoed = any(len(b) >= 2 and a != b and a.endswith(b) for a, b in pairwise(words))
+    return echoed or any(not w.isupper() or (len(w) == 1 and w not in _ONE_LETTER_WORDS) for w in words)
+
+
+_ONE_LETTER_WORDS = frozenset({"Y", "Ý", "Ở"})  # "SỞ Y TẾ"; any other lone capital is a speck
+
+
+def _doubt_garbled(fields: dict[str, Field]) -> dict[str, Field]:
+    for key in WORDED_KEYS:
+        f = fields.get(key)
+        specks = key in CAPITAL_KEYS and f is not None and _specks_in_capitals(f.value)
+        if f is not None and f.confidence > GARBLED_CONFIDENCE and (garbled(f.value) or specks):
+            fields[key] = Field(f.value, GARBLED_CONFIDENCE)
+    return fields

@@ -49,6 +49,8 @@ def _clean_abstract(text: str, today: date) -> str:
     text = re.sub(r"\b([A-ZĐ]{1,5})-\s+([A-ZĐ]{2,})\b", r"\1-\2", text)  # "NQ- HĐND": OCR's space in a symbol
     if has_marks(text):  # printed (or read) without any marks: leave it so
         text, _ = restore_phrases(text, ADMIN_BIGRAMS)
+    text = re.sub(r",(?:\s*,)+", ",", text)  # "phòng,, chống": a speck read as a second comma
+    text = re.sub(r"\b([Ss])ô(?=\s+\d)", r"\1ố", text)  # "sô 27/2017/NQ-HĐND": the acute lost on "số"
     return text.rstrip(" ;,-_:")
 
 
@@ -59,24 +61,43 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
     axis = centred.axis_of(first_text) if centred is not None else None
     for j in nonempty(lines, start + 1)[:5]:
         line = strip_junk(lines[j].strip())  # ": chính": a margin speck before the wrapped end
+        beside = re.match(r"^(?P<stamp>[^|]{1,40})\|\s*(?P<rest>\S.*)$", line)
+        if beside and not _syllabic(beside["stamp"]) and _syllabic(beside["rest"]):
+            line = beside["rest"]  # "CV T86: KJL#-2 | trên địa bàn tỉnh": a stamp's box beside the wrapped line
         if j - last > 2 or _is_stop_line(line) or re.match(r"^\W*noi nhan\b", fold(line)) or _LEADER_RE.search(line):
             break
+        if len(line.split()) >= 3 and not _syllabic(line):
+            break  # a stamp's lines under the abstract ("lpý: Ngày:40/4 L.Ấ A4"), not its wrapped end
         # A wrapped abstract goes on mid-sentence (lower case, a digit, a bracket, or after a comma); a
         # capital after a finished line starts the body ("Ủy ban nhân dân xã … thông báo …") unless the
         # line sits centred on the abstract's axis, as Decree 30 sets the title block, and narrower than
         # the body's full lines ("Ủy ban nhân dân tỉnh Quảng Ngãi nhiệm kỳ 2021 - 2026").
         goes_on = line[0].islower() or line[0].isdigit() or line[0] == "(" or parts[-1].endswith((",", "-", "và"))
-        if not goes_on and not (centred is not None and axis is not None and centred.on_axis(line, axis)):
+        on_axis = centred is not None and axis is not None and centred.on_axis(line, axis)
+        # A text layer has no boxes to say where the title block ends: a line that ends mid-phrase ("Công ty
+        # TNHH") goes on with the next unless that one opens the body ("Ngày 03/01/2025, …", "Thực hiện …")
+        unfinished = (centred is None and not parts[-1].rstrip().endswith((".", ";", ":", ")"))
+                      and not _BODY_START_RE.match(fold(line)) and len(parts) < 4)
+        if not goes_on and not on_axis and not unfinished:
             break
-        if parts[-1].rstrip().endswith((".", ";", ":")) and not line[0].islower():
+        # "… chức danh và chữ ký:" / "Phó Giám đốc Sở …": a colon goes on when the line sits in the title block
+        ended = parts[-1].rstrip().endswith((".", ";")) or (parts[-1].rstrip().endswith(":") and not on_axis)
+        if ended and not line[0].islower():
             break
         parts.append(line)
         last = j
     return _clean_abstract(" ".join(parts), today)
 
 
+_BODY_START_RE = re.compile(
+    r"^\W*(ngay\s+\d|can cu|thuc hien|kinh gui|trong|de\b|nham|sau khi|theo|tai|vao|hien nay|tu ngay|ubnd|uy ban"
+    r"|thuong truc|chu tich|so\b|phong|ban\b|hoi dong|thoi gian|qua\b|vua qua|nam\s+\d|sau\b|voi\b|duoc\b)")
+# A first line under the title that opens the body: no abstract was printed ("Hôm nay, vào lúc 08 giờ …",
+# "Hội đồng quản trị Công ty … trân trọng thông báo …").
+_OPENS_BODY_RE = re.compile(r"^\W*(hom nay|vao (luc|hoi)|hoi dong quan tri|ngay\s+\d|can cu)\b")
 _LEADER_RE = re.compile(r"…{2,}|\.{4,}|_{4,}")  # a form's blank: "Tháng hưởng trợ cấp thứ: ……"
-_VE_VIEC_RE = re.compile(r"^\W*v[eềệểễế]\s+vi[eệê]c\b", re.IGNORECASE)
+# "về việc", "Vệ việc", "Vềviệc" (the space lost) and "và việc" (OCR's "à" for "ề") at an abstract's start
+_VE_VIEC_RE = re.compile(r"^\W*v(?:[eềệểễế]\s*|à\s+)vi[eệê]c\b", re.IGNORECASE)
 
 
 class _Centred:
@@ -123,7 +144,7 @@ def _syllabic(line: str) -> bool:
 
 
 def _ve_viec(text: str) -> str:
-    """"về việc"/"Vệ việc" (OCR) at the start of an abstract is "Về việc"."""
+    """"về việc", "Vệ việc", "Vềviệc", "và việc" (OCR) at the start of an abstract is "Về việc"."""
     m = _VE_VIEC_RE.match(text)
     if m and not text.startswith("Về việc") and has_marks(text[m.end() :]):
         return text[: m.start()] + "Về việc" + text[m.end() :]
@@ -152,8 +173,9 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
                 return Field(value, 0.9 if clean else 0.75) if _syllabic(value) else None
             if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
+                    and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
-                value = _collect_abstract(lines, i, line, today, centred)
+                value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
                 return Field(value, 0.7) if _syllabic(value) else None
             if not is_upper_line(line):
                 break  # the line after the title is not an abstract; do not look further down

@@ -44,11 +44,30 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
         return _bare_number(header, doc_type)
     dn = _agree_with_title(numbers[0], doc_type, titles)
     c = conf_of(0.95, dn.repaired, 0.2)
-    if dn.gap and _unsure_number(dn.so, first):
+    if not dn.so.strip("0"):
+        return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
+    if dn.gap and (_unsure_number(dn.so, first) or day_by_hand(norm)):
         # a number filled into the printed gap and read with low confidence is most often handwriting
-        # tesseract misreads ("04" for "01"): the symbol is printed, the number is not to be trusted
-        return {"ky_hieu": Field(dn.ky_hieu, c)}
+        # tesseract misreads ("04" for "01"); so is one beside a day the hand filled in (the clerk numbers
+        # and dates a paper at once, "ngày 4}' tháng 9"), however sure OCR was: the symbol is printed and
+        # kept, the number is offered to review, never stored as read
+        so = Field(dn.so, HANDWRITTEN_NUMBER)
+        return {"so": so, "ky_hieu": Field(dn.ky_hieu, c), "so_ky_hieu": Field(dn.so_ky_hieu, HANDWRITTEN_NUMBER)}
     return {"so": Field(dn.so, c), "ky_hieu": Field(dn.ky_hieu, c), "so_ky_hieu": Field(dn.so_ky_hieu, c)}
+
+
+HANDWRITTEN_NUMBER = 0.45  # under the field review threshold: a person confirms it
+# The day of a place-date line, when it is not one or two clean digits: "ngày/4}' tháng", "ngày Íð tháng".
+_DAY_SLOT_RE = re.compile(r"\bngay(?P<day>[^\n]{0,8}?)thang\b")
+
+
+def day_by_hand(header: str) -> bool:
+    """Whether the header's place-date line shows a day written in by hand (OCR specks in the day's slot)."""
+    for m in _DAY_SLOT_RE.finditer(fold(header)):
+        day = m["day"].strip()
+        if day and not re.fullmatch(r"\d{1,2}", day):
+            return True
+    return False
 
 
 def _starts_line(text: str, start: int) -> bool:

@@ -174,7 +174,12 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
         penalty += 0.15
     repaired_any = any(r for _, r in fixed)
     conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
-    return " - ".join(t for t, _ in fixed), round(conf, 3), merged
+    # Rows are joined with " - "; a row ending on a comma or "VÀ" wrapped mid-title ("THỦ TRƯỞNG CƠ SỞ KHÁM
+    # BỆNH," / "CHỮA BỆNH") and goes on with a space.
+    value = ""
+    for text, _ in fixed:
+        value = text if not value else value + (" " if value.endswith((",", " VÀ")) else " - ") + text
+    return value, round(conf, 3), merged
 
 
 def _is_position_line(text: str) -> bool:
@@ -284,6 +289,11 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     k = block_end
     while k >= 0 and len(block) < 5:
         seg, whole = segment(k)
+        if not seg and not column and block and k > 0 and is_position(segment(k - 1)[0]):
+            # "- CT, PCT UBND tỉnh;": a recipients' line wholly in the left column, between two rows of
+            # the block ("KT. CHÁNH VĂN PHÒNG" above, "PHÓ CHÁNH VĂN PHÒNG" below) in the merged text
+            k -= 1
+            continue
         if not seg or not (is_position(seg) or (whole and is_upper_line(seg))):
             break
         if block and rows is not None and _far_above(rows[zone[k]], rows[zone[k + 1]]):
