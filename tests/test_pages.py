@@ -151,3 +151,16 @@ def test_upside_down_skewed_scan_is_read_and_its_text_layer_sits_on_the_image(tm
         want_y = cy - (x - cx) * math.sin(a) + (y - cy) * math.cos(a)
         got = next(w for w in pg.extract_words() if w["text"] == "QUYẾT")
         assert abs((got["x0"] + got["x1"]) / 2 - want_x) < 12 and abs((got["top"] + got["bottom"]) / 2 - want_y) < 8
+
+
+@pytest.mark.parametrize("ext", ["png", "jpg"])
+def test_upside_down_image_file_is_read_turned_not_as_the_file(tmp_path: Path, ext: str) -> None:
+    # A page turned by 180 degrees keeps its size: it must still be read from its upright copy, and its
+    # PDF page is that copy (an image file becomes a page of its own), not the file as scanned.
+    src = tmp_path / f"upside-down.{ext}"
+    text_page(dpi=200).rotate(180).save(src, dpi=(200, 200))
+    _, [page] = read_all(src, tmp_path / "work")
+    assert page.rotated == 180
+    assert "QUYẾT ĐỊNH" in page.text and "Nguyễn Văn Hùng" in page.text
+    with pdfplumber.open(page.pdf_path) as pdf:
+        assert "QUYẾT ĐỊNH" in (pdf.pages[0].extract_text() or "")

@@ -75,7 +75,7 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
     ocr_img = preprocess.apply(img, geom)
     try:
         raw, words = engine.read_page(ocr_img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout,
-                                      what=f"page {spec.page_no}", source=_as_is(path, fmt, spec, ocr_img))
+                                      what=f"page {spec.page_no}", source=_as_is(path, fmt, spec, geom, ocr_img))
     except PipelineError as e:
         raise PipelineError(e.code, e.message, source=str(path)) from e
     text = fix_text(raw)
@@ -106,11 +106,12 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
     )
 
 
-def _as_is(path: Path, fmt: Format, spec: PageSpec, ocr_img: Image.Image) -> Path | None:
+def _as_is(path: Path, fmt: Format, spec: PageSpec, geom: preprocess.Geometry, ocr_img: Image.Image) -> Path | None:
     """The file itself when it is the OCR copy already (a JPEG or PNG page read upright and level at its
     own size): tesseract then reads it as the plain CLI does, without a copy written for it, and its PDF
-    page embeds a JPEG as it is instead of compressing the pixels again (~0.3 s at 300 dpi)."""
-    if fmt not in ("jpeg", "png") or spec.page_no != 1:
+    page embeds a JPEG as it is instead of compressing the pixels again (~0.3 s at 300 dpi).
+    A page turned by 180 degrees or deskewed keeps its size but is not the file: its copy is read."""
+    if fmt not in ("jpeg", "png") or spec.page_no != 1 or not geom.identity:
         return None
     try:
         with Image.open(path) as src:
