@@ -73,3 +73,14 @@ def test_osd_from_both_engines(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("pytesseract", "tesserocr"):
         found = engine.osd(page, engine=name)  # type: ignore[arg-type]
         assert found is not None and found.turn == 270, name
+
+
+@pytest.mark.parametrize("name", ["pytesseract", "tesserocr"])
+def test_a_cut_of_a_page_is_read_by_either_engine(name: str) -> None:
+    # read_words: the signature block's second reading and the orientation trial reads, no PDF.
+    page = text_page(LINES, dpi=300, mode="L")
+    cut = page.crop((0, 250, page.width, 700))
+    words = engine.read_words(cut, 300, lang="vie", psm=6, engine=name)
+    assert fold("ủy ban nhân dân") in fold(" ".join(w.text for w in words))
+    assert all(0 <= w.left < cut.width and 0 <= w.top < cut.height and w.width > 0 for w in words)
+    assert engine.read_words(cut.crop((0, 0, 40, 40)), 300, lang="vie", psm=6, engine=name) == []

@@ -76,7 +76,25 @@ def test_a_good_upright_reading_is_never_turned(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(pp, "trial_read", trial)
     g = pp.analyse(page, 200)
-    assert g.turn == 0 and g.decided_by == "trial" and not g.unsure and 180 in seen
+    # and the upside-down band is not read at all: whatever it reads, the page stays upright
+    assert g.turn == 0 and g.decided_by == "trial" and not g.unsure and seen == [0]
+
+
+def test_a_poor_upright_reading_reads_the_other_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import text_page
+
+    page = text_page(dpi=200, mode="L").rotate(180)
+    monkeypatch.setattr(pp, "upright_score", lambda ink, skew=0.0: (-0.05, 40))
+    monkeypatch.setattr(pp.engine, "osd", lambda img, **kw: pp.engine.Osd(180, 0.4))
+    seen: list[int] = []
+
+    def trial(img: Image.Image, dpi: float, turn: int, skew: float, band: object = None, lang: str = "vie") -> pp.Trial:
+        seen.append(turn)
+        return pp.Trial(turn, 40, 91.0, 0.95) if turn == 180 else pp.Trial(turn, 30, 30.0, 0.3)
+
+    monkeypatch.setattr(pp, "trial_read", trial)
+    g = pp.analyse(page, 200)
+    assert g.turn == 180 and g.decided_by == "trial" and seen == [0, 180]
 
 
 def test_a_turn_nothing_agrees_on_is_left_unsure(monkeypatch: pytest.MonkeyPatch) -> None:

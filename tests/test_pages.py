@@ -151,3 +151,59 @@ def test_upside_down_skewed_scan_is_read_and_its_text_layer_sits_on_the_image(tm
         want_y = cy - (x - cx) * math.sin(a) + (y - cy) * math.cos(a)
         got = next(w for w in pg.extract_words() if w["text"] == "QUYẾT")
         assert abs((got["x0"] + got["x1"]) / 2 - want_x) < 12 and abs((got["top"] + got["bottom"]) / 2 - want_y) < 8
+
+
+@pytest.mark.parametrize("ext", ["png", "jpg"])
+def test_upside_down_image_file_is_read_turned_not_as_the_file(tmp_path: Path, ext: str) -> None:
+    # A page turned by 180 degrees keeps its size: it must still be read from its upright copy, and its
+    # PDF page is that copy (an image file becomes a page of its own), not the file as scanned.
+    src = tmp_path / f"upside-down.{ext}"
+    text_page(dpi=200).rotate(180).save(src, dpi=(200, 200))
+    _, [page] = read_all(src, tmp_path / "work")
+    assert page.rotated == 180
+    assert "QUYẾT ĐỊNH" in page.text and "Nguyễn Văn Hùng" in page.text
+    with pdfplumber.open(page.pdf_path) as pdf:
+        assert "QUYẾT ĐỊNH" in (pdf.pages[0].extract_text() or "")
+
+
+@pytest.mark.parametrize(("ext", "turn"), [("jpg", 0), ("png", 0), ("png", 180)])
+def test_colour_image_page_is_read_grey_and_shown_in_colour(tmp_path: Path, ext: str, turn: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tesseract reads a grey copy (its text-only layer); the page shows the colour image: the file's own
+    # bytes (a JPEG) or rows (a PNG) when the file is the OCR copy, else the turned copy as a JPEG.
+    import numpy as np
+    import pikepdf
+    from PIL import ImageDraw
+
+    page = text_page(dpi=200)
+    ImageDraw.Draw(page).ellipse((1000, 1700, 1300, 2000), outline=(217, 38, 46), width=8)  # a red seal
+    src = tmp_path / f"colour.{ext}"
+    page.rotate(turn).save(src, dpi=(200, 200), **({"quality": 90} if ext == "jpg" else {}))
+    from pipeline.read import engine
+
+    modes: list[str] = []
+    real = engine.read_page
+
+    def read(img: Image.Image, *args: object, **kwargs: object) -> object:
+        modes.append(img.mode)
+        return real(img, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "read_page", read)
+    _, [result] = read_all(src, tmp_path / "work")
+    assert modes == ["L"]
+    assert result.colour == "colour" and result.rotated == turn
+    assert "QUYẾT ĐỊNH" in result.text and result.words
+    assert result.pdf_path and not list((tmp_path / "work").glob("*.layer.pdf"))
+    with pdfplumber.open(result.pdf_path) as pdf:
+        assert "QUYẾT ĐỊNH" in (pdf.pages[0].extract_text() or "")
+    with pikepdf.open(result.pdf_path) as pdf:
+        [image] = [pikepdf.PdfImage(v) for v in pdf.pages[0].get_images().values()]
+        assert image.colorspace == "/DeviceRGB" and (image.width, image.height) == page.size
+        raw = image.obj.read_raw_bytes()
+        shown = np.asarray(image.as_pil_image().convert("RGB"), dtype=np.int16)
+    if ext == "jpg":
+        assert raw == src.read_bytes()
+    elif turn == 0:
+        assert np.array_equal(shown, np.asarray(page, dtype=np.int16))  # lossless, as the PNG is
+    else:
+        assert image.filters == ["/DCTDecode"] and np.abs(shown - np.asarray(page, dtype=np.int16)).mean() < 3

@@ -139,3 +139,16 @@ def test_a_whole_and_sure_first_reading_of_the_block_is_not_read_again() -> None
     assert not seal._read_clean([w for w in whole if w.top != 2060])  # TM. with its title lost under the seal
     assert not seal._read_clean([*whole[:-1], _read("Vặn", 2400, conf=41.0)])  # a name tesseract was unsure of
     assert not seal._read_clean([_read("Nguyễn", 2400), _read("Văn", 2400), _read("A", 2400), _read("B", 2400)])
+
+
+def test_specks_and_captions_do_not_force_a_second_reading_but_a_lost_name_does() -> None:
+    whole = [_read("NGƯỜI", 2000), _read("TIẾP", 2000, left=1720), _read("NHẬN", 2000, left=1940),
+             _read("(Ký", 2060), _read("ghi", 2060, conf=84.0, left=1720), _read("tên)", 2060, left=1940),
+             _read("na", 2200, conf=28.0), _read("Lê", 2400), _read("Ngọc", 2400, left=1720)]
+    # the pen's stroke read as "na" and a caption word read at 84: the title and the name are sure
+    assert seal._read_clean(whole) and seal._read_clean(whole, under_seal=True)
+    assert not seal._read_clean([*whole[:-1], _read("Ngọc", 2400, conf=70.0, left=1720)])  # the name unsure
+    assert not seal._read_clean([*whole[:3], _read("ghi", 2060, conf=40.0, left=1720), *whole[4:]])
+    # under a seal, a block whose name line is gone is read again; without one, it may lie outside it
+    nameless = whole[:7]
+    assert seal._read_clean(nameless) and not seal._read_clean(nameless, under_seal=True)

@@ -332,10 +332,12 @@ def analyse(img: Image.Image, dpi: float, *, use_osd: bool = True) -> Geometry:
     candidates = dict.fromkeys([0, profile] + ([found.turn] if found is not None else []))
     # The band with most text, across the lines each candidate says the page has.
     bands = {0: densest_band(ink0, True), 90: densest_band(ink0, False)}
-    trials = [trial_read(img, dpi, t, level(t), bands[t % 180]) for t in candidates]
-    upright = trials[0]
+    # Upright first: when it reads well the page is not turned whatever the others read, so they are
+    # not read (a trial is a second or so of tesseract).
+    upright = trial_read(img, dpi, 0, level(0), bands[0])
     if upright.good:
         return Geometry(0, level(0), "trial", share)
+    trials = [upright] + [trial_read(img, dpi, t, level(t), bands[t % 180]) for t in candidates if t]
     best = max(trials, key=lambda t: t.score)
     rest = max((t.score for t in trials if t is not best), default=0.0)
     if best.words >= TRIAL_MIN_WORDS and best.score - rest >= TRIAL_MARGIN:
