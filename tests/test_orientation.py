@@ -61,21 +61,26 @@ def test_osd_reads_at_a_resolution_it_reads_well() -> None:
     assert pp.osd_copy(Image.new("L", (4960, 7016), 255), 600).size == (2480, 3508)
 
 
-def test_a_good_upright_reading_is_never_turned(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Profile and OSD both say "upside down", unsure; the upright trial read is good: it stays upright.
-    from tests.helpers import text_page
-
-    page = text_page(dpi=200, mode="L")
+def _unsure_profile_and_osd(monkeypatch: pytest.MonkeyPatch, reads: dict[int, tuple[float, float]]) -> list[int]:
+    """Profile and OSD both say "upside down", unsure; each trial read gives `reads[turn]` (confidence,
+    syllable share). Returns the turns read, in order."""
     monkeypatch.setattr(pp, "upright_score", lambda ink, skew=0.0: (-0.05, 40))
     monkeypatch.setattr(pp.engine, "osd", lambda img, **kw: pp.engine.Osd(180, 0.4))
     seen: list[int] = []
 
     def trial(img: Image.Image, dpi: float, turn: int, skew: float, band: object = None, lang: str = "vie") -> pp.Trial:
         seen.append(turn)
-        return pp.Trial(turn, 40, 91.0, 0.95) if turn == 0 else pp.Trial(turn, 30, 88.0, 0.9)
+        return pp.Trial(turn, 40, *reads[turn])
 
     monkeypatch.setattr(pp, "trial_read", trial)
-    g = pp.analyse(page, 200)
+    return seen
+
+
+def test_a_good_upright_reading_is_never_turned(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import text_page
+
+    seen = _unsure_profile_and_osd(monkeypatch, {0: (91.0, 0.95), 180: (88.0, 0.9)})
+    g = pp.analyse(text_page(dpi=200, mode="L"), 200)
     # and the upside-down band is not read at all: whatever it reads, the page stays upright
     assert g.turn == 0 and g.decided_by == "trial" and not g.unsure and seen == [0]
 
@@ -83,17 +88,8 @@ def test_a_good_upright_reading_is_never_turned(monkeypatch: pytest.MonkeyPatch)
 def test_a_poor_upright_reading_reads_the_other_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.helpers import text_page
 
-    page = text_page(dpi=200, mode="L").rotate(180)
-    monkeypatch.setattr(pp, "upright_score", lambda ink, skew=0.0: (-0.05, 40))
-    monkeypatch.setattr(pp.engine, "osd", lambda img, **kw: pp.engine.Osd(180, 0.4))
-    seen: list[int] = []
-
-    def trial(img: Image.Image, dpi: float, turn: int, skew: float, band: object = None, lang: str = "vie") -> pp.Trial:
-        seen.append(turn)
-        return pp.Trial(turn, 40, 91.0, 0.95) if turn == 180 else pp.Trial(turn, 30, 30.0, 0.3)
-
-    monkeypatch.setattr(pp, "trial_read", trial)
-    g = pp.analyse(page, 200)
+    seen = _unsure_profile_and_osd(monkeypatch, {0: (30.0, 0.3), 180: (91.0, 0.95)})
+    g = pp.analyse(text_page(dpi=200, mode="L").rotate(180), 200)
     assert g.turn == 180 and g.decided_by == "trial" and seen == [0, 180]
 
 
