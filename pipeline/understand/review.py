@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pipeline.catalogue import DOC_TYPES, ROLES, role_mismatch
-from pipeline.config import Settings
+from pipeline.config import Settings, get_settings
 from pipeline.keep import db
 from pipeline.keep.models import Correction, Document, Dossier, Page, stored_utc
 from pipeline.keep.record import record_of
@@ -63,11 +63,7 @@ def queue(session: Session, threshold: float, limit: int = 50, field_threshold: 
     """Documents flagged for review or under the threshold, least confident first; ``field_threshold``
     names the metadata keys each was flagged for (default: the settings')."""
     if field_threshold is None:
-        field_threshold = Settings().field_review_threshold
-    return _queue(session, threshold, limit, field_threshold)
-
-
-def _queue(session: Session, threshold: float, limit: int, field_threshold: float) -> list[QueueItem]:
+        field_threshold = get_settings().field_review_threshold
     rows = session.scalars(
         select(Document)
         .where(or_(Document.review.is_(True), Document.doc_type_confidence < threshold))
