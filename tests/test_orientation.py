@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -52,6 +53,31 @@ def test_demo_permit_of_issue_13_stays_upright(tmp_path: Path) -> None:
     assert g.turn == 0 and not g.unsure
     turned = pp.analyse(img.convert("L").rotate(180), dpi)
     assert turned.turn == 180 and not turned.unsure
+
+
+def _on_a_desk(page: Image.Image, turn: Image.Transpose) -> Image.Image:
+    """A portrait page photographed landscape: turned a quarter, with the desk's speckled bands
+    above and below it (about a 18th of its height each, as the generated B photos show)."""
+    turned = page.convert("L").transpose(turn)
+    w, h = turned.size
+    band = h // 18
+    speckle = np.where(np.random.default_rng(0).random((band, w)) < 0.35, 40, 170).astype(np.uint8)
+    frame = Image.new("L", (w, h + 2 * band), 90)
+    frame.paste(turned, (0, band))
+    frame.paste(Image.fromarray(speckle), (0, 0))
+    frame.paste(Image.fromarray(speckle[::-1]), (0, h + band))
+    return frame
+
+
+@pytest.mark.parametrize("seed", [21, 50, 79, 108, 137, 166])
+def test_a_sparse_page_photographed_landscape_is_turned_a_quarter(seed: int) -> None:
+    # A one-stamp certified copy (few lines): the desk's bands across the top and bottom outweighed its
+    # lines when the margin cut was thinner there, and half of these were "sure" they were upside down.
+    name, page, dpi, _, _ = next(generated_pages(1, seed, family="B", dpis=(200,), kinds=("clean",)))
+    assert "ban_sao_chung_thuc" in name
+    for transpose, needed in ((Image.Transpose.ROTATE_90, 270), (Image.Transpose.ROTATE_270, 90)):
+        g = pp.analyse(_on_a_desk(page, transpose), dpi)
+        assert (g.turn, g.unsure) == (needed, ""), (name, transpose)
 
 
 def test_osd_reads_at_a_resolution_it_reads_well() -> None:

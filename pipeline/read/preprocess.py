@@ -98,9 +98,12 @@ def analysis_copy(img: Image.Image, dpi: float) -> np.ndarray:
             small = small.reduce(factor)
     w, h = small.size
     # The outer margin holds page edges, the desk and scanner-lid shadows, never text lines; left
-    # in, its columns of dark pixels look like the lines of a page turned by a quarter.
-    mx, my = w // 16, h // 24
-    small = small.crop((mx, my, w - mx, h - my))
+    # in, its columns of dark pixels look like the lines of a page turned by a quarter. The same
+    # margin on all four sides, from the short side: a portrait page photographed landscape (turned
+    # a quarter) has its desk above and below, and a thinner cut there left bands of speckle that
+    # outweighed the few lines of a sparse page (a generated giấy khai sinh copy read as upright).
+    m = min(w, h) // 16
+    small = small.crop((m, m, w - m, h - m))
     w, h = small.size
     a = np.asarray(small, dtype=np.float32)
     # Background by a coarse box average: a phone photo's light falls off across the page, so ink
