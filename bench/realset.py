@@ -185,7 +185,9 @@ def _office(doc: RealDoc, word: bytes, suffix: str, to: str) -> bytes:
         src = Path(tmp) / "in" / ("source" + suffix)
         src.parent.mkdir()
         src.write_bytes(word)
-        run = subprocess.run([office, "--headless", "--convert-to", to, "--outdir", tmp, str(src)],
+        # a profile of its own: a LibreOffice already running (another fetch, a desktop) would take the job
+        profile = f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}"
+        run = subprocess.run([office, profile, "--headless", "--convert-to", to, "--outdir", tmp, str(src)],
                              capture_output=True, text=True, timeout=300, check=False)
         made = Path(tmp) / f"source.{to}"
         if run.returncode != 0 or not made.exists():
@@ -195,9 +197,9 @@ def _office(doc: RealDoc, word: bytes, suffix: str, to: str) -> bytes:
 
 
 # --- fill: a blank form with recorded (fictitious) values written into its blanks --------------------------
-# A blank: a dotted leader (dots, ellipses, underscores, spaced dots) or a merge field «…»; or tabs (a tab stop
-# with a dotted leader, as many Word forms draw their lines).
-DOTS = r"(?:…|[._](?= ?[.…_]))(?: ?[.…_])*|«[^»]*»"
+# A blank: a dotted leader (dots, ellipses, underscores, spaced dots) or a merge field («…», {…} of a print
+# template); or tabs (a tab stop with a dotted leader, as many Word forms draw their lines).
+DOTS = r"(?:…|[._](?= ?[.…_]))(?: ?[.…_])*|«[^»]*»|\{[^{}]*\}"
 LEADER_RE = re.compile(rf"[ \t]*(?:{DOTS})[ ]*|[ ]*\t+")
 DOTS_RE = re.compile(DOTS)
 BEFORE_RE = re.compile(rf"(?:{DOTS})[ \t]*$")
@@ -210,8 +212,9 @@ def fill_docx(word: bytes, fills: list[list[str]]) -> bytes:
     label as printed (a tab leader is kept after the value, as if typed on the line); with none, the empty
     table cell right of the label's cell (a row of one-character boxes takes one character each), else right
     after the label. [label, value, "before"]: the blank right before the label ("……, ngày"). An empty
-    label: the next dotted blank. Labels are looked for in reading order, each from the previous fill on,
-    so a label printed once per person takes its values in turn."""
+    label: the next dotted blank; a label that is a merge field ("{chuHoSo}"): that field. Labels are
+    looked for in reading order, each from the previous fill on, so a label printed once per person takes
+    its values in turn."""
     import docx
 
     document = docx.Document(io.BytesIO(word))
@@ -225,10 +228,11 @@ def fill_docx(word: bytes, fills: list[list[str]]) -> bytes:
 
 
 def _runs(p: Any) -> list[Any]:
-    """The paragraph's runs, their text made NFC (labels are matched as printed, not as encoded)."""
-    from docx.text.paragraph import Paragraph
+    """The paragraph's runs (those of its hyperlinks too), their text made NFC (labels are matched as
+    printed, not as encoded)."""
+    from docx.text.run import Run
 
-    runs = list(Paragraph(p, _NO_PARENT).runs)
+    runs = [Run(r, _NO_PARENT) for r in p.xpath("./w:r | ./w:hyperlink/w:r")]
     for r in runs:
         if (nfc := unicodedata.normalize("NFC", r.text)) != r.text:
             r.text = nfc
@@ -247,7 +251,10 @@ def _fill_one(paras: list[Any], at: int, offset: int, label: str, value: str, be
         if start < 0:
             continue
         end = start + len(label)
-        if before:
+        field = bool(label) and DOTS_RE.fullmatch(label) is not None  # a merge field named as its own label
+        if field:
+            leader = DOTS_RE.match(text, start)
+        elif before:
             leader = BEFORE_RE.search(text, offset if i == at else 0, start)
         elif not label:
             leader = DOTS_RE.search(text, end)
@@ -255,7 +262,7 @@ def _fill_one(paras: list[Any], at: int, offset: int, label: str, value: str, be
             leader = LEADER_RE.match(text, end)
         if leader is not None:
             s, e = leader.span()
-            if before or not label:
+            if before or not label or field:
                 s, e = s, s + len(text[s:e].rstrip(" \t"))
             tab = not text[s:e].strip(" \t")  # a tab leader: type before it, the line goes on after it
             cut = s if tab else e
@@ -283,7 +290,7 @@ def _fill_one(paras: list[Any], at: int, offset: int, label: str, value: str, be
 
 
 def _spaced(text: str, s: int, e: int, value: str) -> str:
-    before = "" if s == 0 or text[s - 1] in "(/" or text[s - 1].isdigit() else " "
+    before = "" if s == 0 or text[s - 1] in "(/ \t" or text[s - 1].isdigit() else " "
     after = " " if e < len(text) and text[e] not in " \t,.;:)/" else ""
     return before + value + after
 

@@ -130,6 +130,7 @@ def _form() -> bytes:
     table.rows[1].cells[0].text = "Số định danh cá nhân:"
     d.add_paragraph("Họ, chữ đệm, tên: ........................")
     d.add_paragraph("........., ngày ...... tháng ...... năm .......")
+    d.add_paragraph("Chủ hồ sơ: {chuHoSo}. Địa chỉ: {diaChi}.")  # a print template's merge fields
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
@@ -151,6 +152,7 @@ def test_fill_writes_each_value_into_the_blank_after_its_label() -> None:
         ["Họ, chữ đệm, tên:", "Hoàng Minh Khôi"], ["Số định danh cá nhân:", "045094012873"],
         ["Họ, chữ đệm, tên:", "Hoàng Văn Tuấn"],  # the same label again: the next one takes the next value
         [", ngày", "Tuyên Hóa", "before"], ["ngày", "20"], ["tháng", "08"], ["năm", "2025"],
+        ["{chuHoSo}", "Quách Thị Yến"], ["{diaChi}", "xã Yên Định"],
     ])
     texts = _texts(filled)
     assert texts[0] == "Kính gửi: Ủy ban nhân dân xã Tuyên Hóa"
@@ -158,6 +160,7 @@ def test_fill_writes_each_value_into_the_blank_after_its_label() -> None:
     assert texts[2] == "CMND/CCCD số: 079192008365\t do: Bộ Công an\tcấp ngày:\t"  # tab leaders kept after
     assert texts[3] == "Họ, chữ đệm, tên: Hoàng Văn Tuấn"
     assert texts[4] == "Tuyên Hóa, ngày 20 tháng 08 năm 2025"
+    assert texts[5] == "Chủ hồ sơ: Quách Thị Yến. Địa chỉ: xã Yên Định."
     assert texts[-2].startswith("Họ, chữ đệm, tên:|Hoàng Minh Khôi|")  # the empty cell beside the label
     assert texts[-1] == "Số định danh cá nhân:|" + "|".join("045094012873")  # one digit a box
     import docx
