@@ -263,7 +263,7 @@ def _fill_one(paras: list[Any], at: int, offset: int, label: str, value: str, be
         if leader is not None:
             s, e = leader.span()
             if before or not label or field:
-                s, e = s, s + len(text[s:e].rstrip(" \t"))
+                e = s + len(text[s:e].rstrip(" \t"))
             tab = not text[s:e].strip(" \t")  # a tab leader: type before it, the line goes on after it
             cut = s if tab else e
             new = _spaced(text, s, cut, value)
