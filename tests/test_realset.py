@@ -18,17 +18,21 @@ HOSTS = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 def test_every_label_names_its_source_and_keeps_no_private_name() -> None:
     docs = realset.load()
-    assert len(docs) == 83 and len({d.id for d in docs}) == 83
+    assert len(docs) == 106 and len({d.id for d in docs}) == 106
     for d in docs:
         assert HOSTS.match(d.source_repo) and re.fullmatch(r"[0-9a-f]{40}", d.commit), d.id
         assert re.fullmatch(r"[0-9a-f]{64}", d.sha256) and d.licence
-        assert d.derive["how"] in ("copy", "pages", "images", "convert", "manual")
+        assert d.derive["how"] in ("copy", "pages", "images", "convert", "manual", "fill")
         assert d.classes <= set(DOC_TYPES)
         if d.blank:
             assert not d.truth
-        for key in ("ho_ten", "so_dinh_danh"):
-            assert key not in d.truth or str(d.truth[key]).startswith("sha256:"), d.id
-        assert all(str(p.get("name", "sha256:")).startswith("sha256:") for p in d.parties), d.id
+        people = [str(d.truth[k]) for k in ("ho_ten", "so_dinh_danh") if k in d.truth]
+        people += [str(p[k]) for p in d.parties for k in ("name", "so_dinh_danh") if k in p]
+        if d.derive["how"] == "fill":  # fictitious people written into a blank form: the labels hold them in clear
+            written = {v.casefold() for _, v, *_ in d.derive["fill"]}
+            assert d.kind == "template_filled" and all(v.casefold() in written for v in people), d.id
+        else:  # a real private person: only a hash of the value
+            assert all(v.startswith("sha256:") for v in people), d.id
     assert realset.raw_url("a/b", "c" * 40, "x y/!~!z.pdf") == (
         f"https://raw.githubusercontent.com/a/b/{'c' * 40}/x%20y/%21~%21z.pdf")
 
@@ -104,3 +108,72 @@ def test_fetch_derives_from_a_local_git_copy_at_the_labelled_commit(tmp_path: Pa
     other = dataclasses.replace(doc, source_repo="nobody/none")
     _, _, errors = realset.fetch(tmp_path / "out3", [other], mirrors=mirrors)
     assert errors == [f"{doc.id}: no git copy of nobody/none in {mirrors}"]
+
+
+def _form() -> bytes:
+    """A small Word form typed here: leaders of dots and of tabs, a label in bold before a leader in small
+    print, a label cell with an empty cell beside it, a row of number boxes, a date line, text in NFD."""
+    import unicodedata
+
+    import docx
+    from docx.shared import Pt
+
+    d = docx.Document()
+    d.add_paragraph("Kính gửi: Ủy ban nhân dân ..............................")
+    p = d.add_paragraph()
+    p.add_run("Người yêu cầu:").bold = True
+    p.add_run(" .................... ").font.size = Pt(6)
+    p.add_run("sinh ngày: ..../..../........")
+    d.add_paragraph("CMND/CCCD số:\t do:\tcấp ngày:\t")
+    table = d.add_table(rows=2, cols=1 + 12)
+    table.rows[0].cells[0].text = unicodedata.normalize("NFD", "Họ, chữ đệm, tên:")
+    table.rows[1].cells[0].text = "Số định danh cá nhân:"
+    d.add_paragraph("Họ, chữ đệm, tên: ........................")
+    d.add_paragraph("........., ngày ...... tháng ...... năm .......")
+    d.add_paragraph("Chủ hồ sơ: {chuHoSo}. Địa chỉ: {diaChi}.")  # a print template's merge fields
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _texts(word: bytes) -> list[str]:
+    import docx
+
+    d = docx.Document(io.BytesIO(word))
+    rows = ["|".join(c.text for c in row.cells) for t in d.tables for row in t.rows]
+    return [p.text for p in d.paragraphs] + rows
+
+
+def test_fill_writes_each_value_into_the_blank_after_its_label() -> None:
+    filled = realset.fill_docx(_form(), [
+        ["Kính gửi: Ủy ban nhân dân", "xã Tuyên Hóa"],
+        ["Người yêu cầu:", "Đặng Thị Kim Oanh"], ["sinh ngày:", "14"], ["", "02"], ["", "1992"],
+        ["CMND/CCCD số:", "079192008365"], ["do:", "Bộ Công an"],
+        ["Họ, chữ đệm, tên:", "Hoàng Minh Khôi"], ["Số định danh cá nhân:", "045094012873"],
+        ["Họ, chữ đệm, tên:", "Hoàng Văn Tuấn"],  # the same label again: the next one takes the next value
+        [", ngày", "Tuyên Hóa", "before"], ["ngày", "20"], ["tháng", "08"], ["năm", "2025"],
+        ["{chuHoSo}", "Quách Thị Yến"], ["{diaChi}", "xã Yên Định"],
+    ])
+    texts = _texts(filled)
+    assert texts[0] == "Kính gửi: Ủy ban nhân dân xã Tuyên Hóa"
+    assert texts[1] == "Người yêu cầu: Đặng Thị Kim Oanh sinh ngày: 14/02/1992"
+    assert texts[2] == "CMND/CCCD số: 079192008365\t do: Bộ Công an\tcấp ngày:\t"  # tab leaders kept after
+    assert texts[3] == "Họ, chữ đệm, tên: Hoàng Văn Tuấn"
+    assert texts[4] == "Tuyên Hóa, ngày 20 tháng 08 năm 2025"
+    assert texts[5] == "Chủ hồ sơ: Quách Thị Yến. Địa chỉ: xã Yên Định."
+    assert texts[-2].startswith("Họ, chữ đệm, tên:|Hoàng Minh Khôi|")  # the empty cell beside the label
+    assert texts[-1] == "Số định danh cá nhân:|" + "|".join("045094012873")  # one digit a box
+    import docx
+
+    runs = docx.Document(io.BytesIO(filled)).paragraphs[1].runs
+    name = next(r for r in runs if r.text.strip() == "Đặng Thị Kim Oanh")
+    assert not name.bold and name.font.size is None  # typed plain, in the label's size, not the leader's
+    with pytest.raises(ValueError, match="no blank after 'Nơi sinh:'"):
+        realset.fill_docx(_form(), [["Nơi sinh:", "Huế"]])
+
+
+def test_scanned_is_deterministic_from_its_seed() -> None:
+    one = realset.scanned(_pdf(1), 40, 7)
+    assert one == realset.scanned(_pdf(1), 40, 7) != realset.scanned(_pdf(1), 40, 8)
+    with pikepdf.open(io.BytesIO(one)) as pdf:
+        assert len(pdf.pages) == 1 and len(pdf.pages[0].get_images()) == 1  # an image page, not text
