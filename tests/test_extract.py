@@ -794,3 +794,43 @@ def test_no_abstract_when_the_line_under_the_title_opens_the_body() -> None:
     got = extract("CÔNG TY CỔ PHẦN DU LỊCH\nSố: 07/TB-HĐQT\nTHÔNG BÁO\nHội đồng quản trị Công ty cổ phần Du lịch "
                   "trân trọng thông báo\n", "thong_bao", today=date(2025, 1, 1))
     assert "trich_yeu" not in got
+
+
+def test_a_name_with_a_syllable_names_hardly_carry_beside_a_common_twin_goes_to_review() -> None:
+    """OCR's slips of a mark ("Đũng" for "Dũng", "Điệu" for "Diệu") are valid syllables read with confidence;
+    a name holding one is offered to review, not corrected; a rare name with no common twin, and the
+    northern minorities' family names, stay as read."""
+    from pipeline.understand.extract import GARBLED_CONFIDENCE
+    from pipeline.vn.names import doubtful_syllables
+
+    def signer(name: str) -> Field:
+        return extract(QD_CLEAN.replace("Nguyễn Hữu Phước", name), "quyet_dinh", today=TODAY)["nguoi_ky"]
+
+    misread = signer("Võ Quốc Đũng")
+    assert misread.value == "Võ Quốc Đũng" and misread.confidence <= GARBLED_CONFIDENCE
+    assert signer("Võ Quốc Dũng").confidence > 0.6
+    assert doubtful_syllables("NGUYỄN ĐIỆU LAN") == [("Điệu", "Diệu")]
+    assert doubtful_syllables("Nguyễn Phương Đuyên") == [("Đuyên", "Duyên")]
+    for name in ("Giàng A Páo", "Lò Văn Sơn", "Nguyễn Hữu Phước", "Trần Thị Mai", "Hoàng Thị Bích Ngọc"):
+        assert doubtful_syllables(name) == [], name
+
+
+def test_a_value_holding_a_word_ocr_read_only_weakly_goes_to_review() -> None:
+    """A seal's ring or specks read into a line ("CHỦ TỊCH - LAN SÔNG") are words tesseract scores low
+    wherever they occur; the value holding one is offered to review. Words read well stay sure, and a
+    word not found as read (restored against the lexicon) counts for nothing."""
+    from pipeline.understand.extract import GARBLED_CONFIDENCE, _doubt_weak_words
+
+    read = [("CHỦ", 94.0), ("TỊCH", 95.0), ("-", 60.0), ("LAN", 4.9), ("SÔNG", 12.0), ("Nguyễn", 91.0),
+            ("Hữu", 88.0), ("Phưóc", 30.0), ("Phước,", 20.0), ("Phước", 35.0), ("ỦY", 96.0), ("BAN", 96.0)]
+    page = PageResult(page_no=1, source="ocr", text="", width_px=2480, height_px=3508,
+                      words=[PageWord(text=t, conf=c, left=0, top=0, width=10, height=10) for t, c in read])
+    fields = {"chuc_vu_nguoi_ky": Field("CHỦ TỊCH - LAN SÔNG", 0.85), "nguoi_ky": Field("Nguyễn Hữu Phước", 0.85),
+              "co_quan_ban_hanh": Field("ỦY BAN", 0.9), "so": Field("12", 0.95)}
+    got = _doubt_weak_words(dict(fields), [page])
+    assert got["chuc_vu_nguoi_ky"] == Field("CHỦ TỊCH - LAN SÔNG", GARBLED_CONFIDENCE)
+    assert got["nguoi_ky"].confidence == GARBLED_CONFIDENCE  # "Phước" read at 35 at best
+    assert got["co_quan_ban_hanh"] == fields["co_quan_ban_hanh"] and got["so"] == fields["so"]
+    restored = _doubt_weak_words({"nguoi_ky": Field("Nguyễn Hữu Phúc", 0.85)}, [page])
+    assert restored["nguoi_ky"].confidence == 0.85  # "Phúc" is nowhere as read
+    assert _doubt_weak_words(dict(fields), []) == fields  # a text layer: no word confidences
