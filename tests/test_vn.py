@@ -27,7 +27,14 @@ from pipeline.vn import (
     title_lines,
 )
 from pipeline.vn.codes import dossier_unit, find_doc_numbers
-from pipeline.vn.lexicon import PROVINCES, UNIT_PHRASES, restore_family_name, restore_known, restore_phrases
+from pipeline.vn.lexicon import (
+    ADMIN_BIGRAMS,
+    PROVINCES,
+    UNIT_PHRASES,
+    restore_family_name,
+    restore_known,
+    restore_phrases,
+)
 
 TODAY = date(2025, 11, 20)
 
@@ -314,6 +321,15 @@ def test_fraction_slash_is_a_slash() -> None:
 )
 def test_restore_phrases(raw: str, restored: str) -> None:
     assert restore_phrases(raw, (*UNIT_PHRASES, *PROVINCES)) == (restored, True)
+
+
+def test_restore_phrases_keeps_punctuation_as_read() -> None:
+    """A phrase that holds a comma ("phòng, chống") gives back its words, not its comma: the one read
+    stays, none is added where OCR read none, and it is never doubled."""
+    assert restore_phrases("công tác phòng, chông tham nhũng", ADMIN_BIGRAMS) == (
+        "công tác phòng, chống tham nhũng", True)
+    assert restore_phrases("KINH TÉ, HẠ TẢNG VÀ ĐÔ THỊ", UNIT_PHRASES) == ("KINH TẾ, HẠ TẦNG VÀ ĐÔ THỊ", True)
+    assert restore_phrases("KINH TÉ HẠ TẢNG VÀ ĐÔ THỊ", UNIT_PHRASES) == ("KINH TẾ HẠ TẦNG VÀ ĐÔ THỊ", True)
 
 
 def test_restore_phrases_leaves_unknown_and_ambiguous_words() -> None:
