@@ -84,7 +84,8 @@ def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, boo
     """(the position line as printed, whether it needed repair, whether it is a known one, whether
     it was cut off a row where OCR ran two columns' positions together)."""
     tokens = [t for t in seg.split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
-    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)\s*[.,:;]?\s+", r"\1. ", " ".join(tokens))
+    # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN")
+    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)(?:\s*[.,:;]\s*|\s+)", r"\1. ", " ".join(tokens))
     key = re.sub(r"\s+", " ", fold(seg)).strip()
     if key in vocab:
         canon = vocab[key]
@@ -289,12 +290,16 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     k = block_end
     while k >= 0 and len(block) < 5:
         seg, whole = segment(k)
-        if not seg and not column and block and k > 0 and is_position(segment(k - 1)[0]):
-            # "- CT, PCT UBND tỉnh;": a recipients' line wholly in the left column, between two rows of
-            # the block ("KT. CHÁNH VĂN PHÒNG" above, "PHÓ CHÁNH VĂN PHÒNG" below) in the merged text
-            k -= 1
-            continue
-        if not seg or not (is_position(seg) or (whole and is_upper_line(seg))):
+        row = bool(seg) and (is_position(seg) or (whole and is_upper_line(seg)))
+        if not column and block and not row:
+            # "- CT, PCT UBND tỉnh;", "- Bộ Tư pháp (Cục KTVB);": recipients' lines wholly in the left column
+            # (one or two) between two rows of the block ("KT. CHỦ TỊCH" above, "PHÓ CHỦ TỊCH" below) in the
+            # merged text
+            above = next((j for j in (1, 2) if k - j >= 0 and is_position(segment(k - j)[0])), None)
+            if above is not None:
+                k -= above
+                continue
+        if not row:
             break
         if block and rows is not None and _far_above(rows[zone[k]], rows[zone[k + 1]]):
             break  # a title or heading far above the block ("GIẤY ỦY QUYỀN" over "BÊN ỦY QUYỀN")
@@ -315,11 +320,16 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     if position is not None:
         value, conf, merged = position
         out["chuc_vu_nguoi_ky"] = Field(value, conf)
-    for i in zone[block_end + 1 : block_end + 7]:
+    # In flat text (a text layer, no boxes) the name sits under the space of the signature and the seal, a
+    # recipients' list beside it: it may come many lines below the block, down to the end of the page.
+    below = zone[block_end + 1 : block_end + 7] if column else zone[block_end + 1 :]
+    for n, i in enumerate(below):
         found = _signer_name(lines[i], column=column, merged=merged and not column)
         if found is None:
             continue
         name, conf = found
+        if n >= 6:
+            conf = round(conf - 0.1, 3)  # far from the block: more room for a recipient's name
         # The block's axis, from the lines read whole: a damaged one ("NBÊN A") lost part of its span.
         axis = [spans[zone[k]] for k in range(block_start, block_end + 1)
                 if spans and lines[zone[k]].strip() and not _canonical_position(lines[zone[k]].strip(), vocab)[1]]
