@@ -794,3 +794,37 @@ def test_no_abstract_when_the_line_under_the_title_opens_the_body() -> None:
     got = extract("CÔNG TY CỔ PHẦN DU LỊCH\nSố: 07/TB-HĐQT\nTHÔNG BÁO\nHội đồng quản trị Công ty cổ phần Du lịch "
                   "trân trọng thông báo\n", "thong_bao", today=date(2025, 1, 1))
     assert "trich_yeu" not in got
+
+
+def test_a_text_layer_signature_between_recipients_lines_with_its_name_far_below() -> None:
+    """A born-digital paper's flat text: the prefix printed without a space after its dot ("TM.ỦY BAN NHÂN
+    DÂN", "KT.CHỦ TỊCH"), two recipients' lines between two rows of the block, and the signer's name ten lines
+    down, past "(đã ký)" and the rest of the recipients' list."""
+    tail = ("Nơi nhận: TM.ỦY BAN NHÂN DÂN\n- Văn phòng Chính phủ (HN-TPHCM);\nKT.CHỦ TỊCH\n- Bộ Tư pháp (Cục KTVB);\n"
+            "- Bộ Khoa học và Công nghệ;\nPHÓ CHỦ TỊCH\n- TT.Thành ủy;\n- TT. HĐND thành phố;\n"
+            "- UBMTTQ thành phố và các đoàn thể thành phố;\n- UBND thành phố (1A,B,C,D,E); (đã ký)\n"
+            "- VP Đoàn ĐBQH và HĐND thành phố;\n- Sở, ban, ngành thành phố;\n- Cơ quan báo, đài;\n"
+            "- Báo Cần Thơ; Trần Tuấn Anh\n- Website Chính phủ;\n- Lưu Văn thư\n")
+    got = extract(_QD_BODY + tail, "quyet_dinh", today=TODAY)
+    assert got["chuc_vu_nguoi_ky"].value == "TM. ỦY BAN NHÂN DÂN - KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"
+    assert got["nguoi_ky"].value == "Trần Tuấn Anh"
+
+
+def test_a_text_layer_is_taken_as_printed_and_an_unmarked_header_over_marked_text_goes_to_review() -> None:
+    """A text layer has no OCR damage: a typo the paper prints ("TRUYỂN") stays, in the issuing body and the
+    abstract. OCR of a header that lost every mark ("VAN PHONG") over a body typed with marks is repaired
+    from the unit vocabulary, and a person confirms it."""
+    body = ("Số: 20/KH-STTTT Phú Thọ, ngày 05 tháng 12 năm 2011\nKẾ HOẠCH\nTriển khai phần mềm tại Sở thông tin và "
+            "Truyển thông\nI. MỤC ĐÍCH, YÊU CẦU\n- Nâng cao tính kịp thời, nhanh chóng và đầy đủ trong công tác quản "
+            "lý Nhà nước, công tác quản lý văn bản của các phòng, ban, đơn vị trực thuộc Sở.\n" * 2)
+    text = "UBND TỈNH PHÚ THỌ\nSỞ THÔNG TIN VÀ TRUYỂN THÔNG\n" + body
+    layer = PageResult(page_no=1, source="text_layer", text=text)
+    got = extract(text, "ke_hoach", today=TODAY, pages=[layer])
+    assert got["co_quan_ban_hanh"].value == "SỞ THÔNG TIN VÀ TRUYỂN THÔNG"
+    assert got["trich_yeu"].value == "Triển khai phần mềm tại Sở thông tin và Truyển thông"
+    scanned = "UBND TỈNH PHÚ THỌ\nVAN PHONG\n" + body
+    got = extract(scanned, "ke_hoach", today=TODAY, pages=[PageResult(page_no=1, source="ocr", text=scanned)])
+    assert got["co_quan_ban_hanh"].value == "VĂN PHÒNG" and got["co_quan_ban_hanh"].confidence < 0.6
+    unmarked = "UY BAN NHAN DAN TINH PHU THO\nVAN PHONG\nSo: 20/KH-VP Phu Tho, ngay 05 thang 12 nam 2011\n"
+    got = extract(unmarked, "ke_hoach", today=TODAY, pages=[PageResult(page_no=1, source="ocr", text=unmarked)])
+    assert got["co_quan_ban_hanh"].value == "VAN PHONG"  # a paper typed without marks: left as it is

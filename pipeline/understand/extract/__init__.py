@@ -29,6 +29,7 @@ from pipeline.understand.extract.codes import doc_number, land_serial, read_cert
 from pipeline.understand.extract.header import (
     HEADER_ZONE,
     NO_BODY,
+    Reading,
     context_places,
     header_lines,
     issue_date,
@@ -50,6 +51,12 @@ from pipeline.vn.lexicon import (
 from pipeline.vn.ocrfix import is_syllable, syllable_share
 from pipeline.vn.text import fold, normalize
 from schemas.tasks import PageResult
+
+
+def _marked(text: str) -> bool:
+    """Whether the text is written with Vietnamese marks (a paper typed without any has few or none)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 200 and sum(1 for ch in letters if fold(ch) != ch.lower() or ch in "đĐ") > 0.1 * len(letters)
 
 
 def _language(text: str) -> Field | None:
@@ -146,7 +153,9 @@ def extract_document(
             out["dia_danh"] = Field(place, 0.8) if place and place != where.value else where
         if doc_type not in NO_BODY:
             left, from_boxes = header_lines(lines[:first_page_end], first)
-            body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes)
+            body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes,
+                                Reading(as_printed=first is not None and first.source == "text_layer",
+                                        marked=_marked(norm)))
             if body is not None:
                 out["co_quan_ban_hanh"] = body
     abstract = read_abstract(lines, doc_type, titles, header_idx, today, first)

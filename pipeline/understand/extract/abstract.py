@@ -37,7 +37,7 @@ def _is_stop_line(line: str, first: bool = False) -> bool:
     )
 
 
-def _clean_abstract(text: str, today: date) -> str:
+def _clean_abstract(text: str, today: date, as_printed: bool = False) -> str:
     # The right column's place-date merged onto the abstract's line ("V/v … Quảng Trị, ngày …").
     found = place_and_date([text], today)
     if found is not None:
@@ -47,7 +47,7 @@ def _clean_abstract(text: str, today: date) -> str:
             text = cut[: -len(place)]
     text = strip_junk(clean_spacing(text))
     text = re.sub(r"\b([A-ZĐ]{1,5})-\s+([A-ZĐ]{2,})\b", r"\1-\2", text)  # "NQ- HĐND": OCR's space in a symbol
-    if has_marks(text):  # printed (or read) without any marks: leave it so
+    if has_marks(text) and not as_printed:  # printed (or read) without any marks, or a text layer: leave it so
         text, _ = restore_phrases(text, ADMIN_BIGRAMS)
     text = re.sub(r",(?:\s*,)+", ",", text)  # "phòng,, chống": a speck read as a second comma
     text = re.sub(r"\b([Ss])ô(?=\s+\d)", r"\1ố", text)  # "sô 27/2017/NQ-HĐND": the acute lost on "số"
@@ -55,7 +55,7 @@ def _clean_abstract(text: str, today: date) -> str:
 
 
 def _collect_abstract(lines: list[str], start: int, first_text: str, today: date,
-                      centred: _Centred | None = None) -> str:
+                      centred: _Centred | None = None, as_printed: bool = False) -> str:
     parts = [first_text]
     last = start
     axis = centred.axis_of(first_text) if centred is not None else None
@@ -86,7 +86,7 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
             break
         parts.append(line)
         last = j
-    return _clean_abstract(" ".join(parts), today)
+    return _clean_abstract(" ".join(parts), today, as_printed)
 
 
 _BODY_START_RE = re.compile(
@@ -154,6 +154,7 @@ def _ve_viec(text: str) -> str:
 def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], header_idx: list[int],
                   today: date, first: PageResult | None = None) -> Field | None:
     centred = _Centred(first) if first is not None and first.words and first.width_px else None
+    as_printed = first is not None and first.source == "text_layer"  # no OCR damage to repair
     own = [t for t in titles if t.doc_type == doc_type]
     if own:
         title = own[0]
@@ -170,12 +171,12 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
             m = VV_RE.match(fold(line))
             if m and fold(line).lstrip().startswith("ve viec"):
                 clean = line.lstrip().startswith("Về việc")
-                value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
+                value = _ve_viec(_collect_abstract(lines, i, line, today, centred, as_printed))
                 return Field(value, 0.9 if clean else 0.75) if _syllabic(value) else None
             if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
                     and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
-                value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
+                value = _ve_viec(_collect_abstract(lines, i, line, today, centred, as_printed))
                 return Field(value, 0.7) if _syllabic(value) else None
             if not is_upper_line(line):
                 break  # the line after the title is not an abstract; do not look further down
@@ -190,7 +191,7 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 continue
             clean = bool(re.match(r"^\W*(V/v|Về việc)\b", line))
             prefix = "Về việc" if fold(line).lstrip().startswith("ve viec") else "V/v"
-            value = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred)
+            value = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred, as_printed)
             if _LEADER_RE.search(value) or not _syllabic(value):
                 return None  # a blank template's "V/v …(1)…" or a handwritten scrawl
             return Field(value, 0.9 if clean else 0.75)
