@@ -104,3 +104,14 @@ def test_fetch_derives_from_a_local_git_copy_at_the_labelled_commit(tmp_path: Pa
     other = dataclasses.replace(doc, source_repo="nobody/none")
     _, _, errors = realset.fetch(tmp_path / "out3", [other], mirrors=mirrors)
     assert errors == [f"{doc.id}: no git copy of nobody/none in {mirrors}"]
+
+
+def test_the_bench_compares_typographic_variants_as_one_value() -> None:
+    """Labels keep the paper's spelling, the pipeline writes Decree 30's: the old tone placement, the space
+    after a signing prefix's dot and before a colon make no other value; other marks do."""
+    from bench.classify import _same
+
+    assert _same("UỶ BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI")
+    assert _same("TM. UỶ BAN NHÂN DÂN - KT.CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN - KT. CHỦ TỊCH")
+    assert _same("Về việc : Giao quyền sử dụng đất", "Về việc: Giao quyền sử dụng đất")
+    assert not _same("Nhâm Dần", "Nhâm Dằn") and not _same("TRUYỂN THÔNG", "TRUYỀN THÔNG")
