@@ -207,11 +207,33 @@ def _printed_annotations(path: Path) -> io.BytesIO | None:
         drawn = any("/AP" in annot for page in pdf.pages for annot in page.obj.get("/Annots", []))
         if not drawn:
             return None
+        with pdfplumber.open(path) as own:
+            for page, text in zip(pdf.pages, own.pages, strict=False):
+                annots = page.obj.get("/Annots")
+                if annots is not None:
+                    # Only what is drawn into the page's own lines (the gap of "Số:      /TB-UBND"): a stamp
+                    # in the margin ("TRUNG TÂM CÔNG BÁO …", the signer's certificate) is no text of the paper.
+                    page.obj.Annots = pikepdf.Array([a for a in annots if "/AP" in a and _over_text(a, text)])
+                text.close()
         pdf.flatten_annotations(mode="print")  # as on paper: what only shows on screen stays out
         out = io.BytesIO()
         pdf.save(out)
     out.seek(0)
     return out
+
+
+def _over_text(annot: pikepdf.Object, page: pdfplumber.page.Page) -> bool:
+    """Whether an annotation's rectangle overlaps characters (spaces too) of the page's own text."""
+    try:
+        rect = [float(v) for v in annot.get("/Rect", [])]
+    except (TypeError, ValueError):
+        return False
+    if len(rect) != 4:
+        return False
+    (x0, x1), (y0, y1) = sorted(rect[::2]), sorted(rect[1::2])
+    top, bottom = float(page.height) - y1, float(page.height) - y0
+    return any(float(c["x0"]) < x1 and float(c["x1"]) > x0 and float(c["top"]) < bottom and float(c["bottom"]) > top
+               for c in page.chars)
 
 
 def _without_covered_spaces(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
