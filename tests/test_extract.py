@@ -828,3 +828,32 @@ def test_a_text_layer_is_taken_as_printed_and_an_unmarked_header_over_marked_tex
     unmarked = "UY BAN NHAN DAN TINH PHU THO\nVAN PHONG\nSo: 20/KH-VP Phu Tho, ngay 05 thang 12 nam 2011\n"
     got = extract(unmarked, "ke_hoach", today=TODAY, pages=[PageResult(page_no=1, source="ocr", text=unmarked)])
     assert got["co_quan_ban_hanh"].value == "VAN PHONG"  # a paper typed without marks: left as it is
+
+
+def test_a_number_or_a_day_tesseract_is_unsure_of_is_offered_to_review() -> None:
+    """Handwriting misread as digits: a number glued to its symbol ("4/UBND-KTTH" for a written 574) or
+    read "O4" in the gap, and a day read "3" for a written 23, each with a low word confidence, are offered
+    to review, never stored as read; typed and read with confidence, they stay."""
+    header = [(430, 150, "ỦY BAN NHÂN DÂN", 95), (1120, 150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 95),
+              (430, 210, "TỈNH QUẢNG NGÃI", 95)]
+    body = [(1170, 380, "BÁO CÁO", 96), (850, 440, "Tình hình thực hiện công tác cải cách hành chính", 95),
+            (400, 520, "Kính gửi: Văn phòng Chính phủ", 95)]
+
+    def read(number: list[tuple[int, int, str, float]], day: str, day_conf: float) -> dict[str, Field]:
+        date_row = [(1190, 280, "Quảng Ngãi, ngày", 95), (1600, 280, day, day_conf),
+                    (1700, 280, "tháng 01 năm 2025", 95)]
+        page = _boxes([*header, *number, *date_row, *body])
+        line = " ".join(t for _, _, t, _ in [*number, *date_row])
+        text = "\n".join([header[0][2] + " " + header[1][2], header[2][2], line, *(t for _, _, t, _ in body)])
+        return extract(text, "bao_cao", today=TODAY, pages=[page.model_copy(update={"text": text})])
+
+    glued = read([(440, 280, "Số:", 96), (530, 280, "4/UBND-KTTH", 34)], "04", 96)
+    assert glued["so"].value == "4" and glued["so"].confidence < 0.6
+    gap = read([(440, 280, "Số:", 96), (530, 280, "O4", 50), (620, 280, "/BC-UBND", 90)], "04", 96)
+    assert gap["so"].value == "04" and gap["so"].confidence < 0.6 and gap["ky_hieu"].confidence >= 0.6
+    day = read([(440, 280, "Số:", 96), (530, 280, "23", 96), (620, 280, "/BC-UBND", 96)], "3", 25)
+    assert day["so"].confidence >= 0.9
+    assert day["ngay_ban_hanh"].value == "2025-01-03" and day["ngay_ban_hanh"].confidence < 0.6
+    typed = read([(440, 280, "Số:", 96), (530, 280, "23", 96), (620, 280, "/BC-UBND", 96)], "23", 96)
+    assert typed["so_ky_hieu"].value == "23/BC-UBND" and typed["so_ky_hieu"].confidence >= 0.9
+    assert typed["ngay_ban_hanh"].value == "2025-01-23" and typed["ngay_ban_hanh"].confidence >= 0.9

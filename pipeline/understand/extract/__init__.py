@@ -25,7 +25,14 @@ from itertools import pairwise
 from pipeline.understand.classify import find_titles
 from pipeline.understand.extract.abstract import read_abstract
 from pipeline.understand.extract.base import Field, nonempty
-from pipeline.understand.extract.codes import doc_number, land_serial, read_certification, read_codes
+from pipeline.understand.extract.codes import (
+    HANDWRITTEN_NUMBER,
+    doc_number,
+    land_serial,
+    read_certification,
+    read_codes,
+    unsure_day,
+)
 from pipeline.understand.extract.header import (
     HEADER_ZONE,
     NO_BODY,
@@ -143,6 +150,11 @@ def extract_document(
         issued = issue_date(dated, above_title, today)
         if issued is not None:
             out["ngay_ban_hanh"] = issued[0]
+            by_hand = out.get("so") is not None and out["so"].confidence == HANDWRITTEN_NUMBER
+            if doc_type not in PERSONAL and (by_hand or unsure_day(first)):
+                # the clerk numbers and dates a paper at once, by hand: a day read unsure, or beside a number
+                # written in, is offered to review ("3" for a handwritten "23"), never stored as read
+                out["ngay_ban_hanh"] = Field(issued[0].value, HANDWRITTEN_NUMBER)
         where = issued[1] if issued is not None and issued[1] is not None else place_without_date(dated)
         if where is not None:
             place = restore_known(where.value, lexicon.places) if lexicon.places else None

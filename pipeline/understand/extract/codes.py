@@ -46,7 +46,7 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     c = conf_of(0.95, dn.repaired, 0.2)
     if not dn.so.strip("0"):
         return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
-    if dn.gap and (_unsure_number(dn.so, first) or day_by_hand(norm)):
+    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)):
         # a number filled into the printed gap and read with low confidence is most often handwriting
         # tesseract misreads ("04" for "01"); so is one beside a day the hand filled in (the clerk numbers
         # and dates a paper at once, "ngày 4}' tháng 9"), however sure OCR was: the symbol is printed and
@@ -76,12 +76,49 @@ def _starts_line(text: str, start: int) -> bool:
 
 
 def _unsure_number(so: str, page: PageResult | None) -> bool:
-    """Whether OCR read the number ``so`` with low confidence on the page (no words: unknown, so not)."""
+    """Whether OCR read the number ``so`` with low confidence in the page's header (no words: unknown, so
+    not): the word that holds it alone ("O4"), after the label ("Số:23") or glued to the symbol
+    ("4/UBND-KTTH"). Whether in a printed gap or not, a number tesseract is unsure of is most often
+    handwriting it misread."""
     if page is None or page.source != "ocr" or not page.words:
         return False
-    confs = [w.conf for w in page.words if re.sub(r"\D", "", w.text.translate(_DIGITS)).endswith(so)
-             and sum(ch.isdigit() for ch in w.text) >= len(so) and len(w.text) <= len(so) + 5]
+    top = 0.4 * page.height_px if page.height_px else float("inf")
+    zone = [w for w in page.words if w.top < top]
+    for label in (w for w in zone if re.match(r"^\W*s[o6]\s*[:;.]", fold(w.text))):
+        # the number is in the label's word ("Số:23") or the next one on its row
+        after = [w for w in zone if w.left > label.left and abs(w.top - label.top) < max(w.height, label.height)]
+        word = (label if re.search(r"\d", label.text.translate(_DIGITS))
+                else min(after, key=lambda w: w.left, default=None))
+        if word is not None and _number_word(word.text.translate(_DIGITS)) == so:
+            return word.conf < _SURE_NUMBER
+    confs = [w.conf for w in zone if _number_word(w.text.translate(_DIGITS)) == so]
     return bool(confs) and max(confs) < _SURE_NUMBER
+
+
+def _number_word(text: str) -> str | None:
+    m = re.match(r"^(?:s\S{0,2}\s*[:;.]\s*)?[^\w/]*(\d{1,6})(?:/.*)?$", text, re.IGNORECASE)
+    return m[1] if m else None
+
+
+def unsure_day(page: PageResult | None) -> bool:
+    """Whether OCR read the day of the header's place-date line with low confidence: the word before
+    "tháng" on the row that holds "ngày" (or "04tháng", glued), in the top of the page."""
+    if page is None or page.source != "ocr" or not page.words:
+        return False
+    top = 0.4 * page.height_px if page.height_px else float("inf")
+    zone = [w for w in page.words if w.top < top]
+    for month in sorted(zone, key=lambda w: (w.top, w.left)):
+        if not re.search(r"thang\W*$", fold(month.text)):
+            continue
+        row = [w for w in zone if abs(w.top - month.top) < max(w.height, month.height) and w.left < month.left]
+        if not any("ngay" in fold(w.text) for w in row):
+            continue  # a "tháng" of running text, not the place-date line
+        before = max(row, key=lambda w: w.left)
+        # the day's digits: in the word before "tháng", or glued to it ("04tháng")
+        day = [w for w in (before, month)
+               if re.search(r"\d", re.sub(r"thang\W*$", "", fold(w.text.translate(_DIGITS))))]
+        return any(w.conf < _SURE_NUMBER for w in day)
+    return False
 
 
 _SURE_NUMBER = 85.0  # tesseract's word confidence above which a typed number reads right
