@@ -261,8 +261,10 @@ def _typographic(v: str) -> str:
     """A value with its typographic variants made one: the tone mark's place in a syllable ("UỶ" / "ỦY",
     "hoà" / "hòa": the old and the new placement, both correct), the space after a signing prefix's dot
     ("KT.CHỦ TỊCH" / "KT. CHỦ TỊCH") and before a colon ("Về việc :" / "Về việc:"). Labels keep the paper's
-    spelling; the pipeline writes Decree 30's; neither is a different value."""
-    v = re.sub(r"\b(KT|TM|TL|TUQ)\s*\.\s*", r"\1. ", _norm(v))
+    spelling; the pipeline writes Decree 30's (also for "T/M", "K/T": "TM.", "KT."); neither is a different
+    value."""
+    v = re.sub(r"\b([TK])\s*/\s*([MTL])\b\.?\s*", r"\1\2. ", _norm(v))  # "T/M", "K/T": the older spelling
+    v = re.sub(r"\b(KT|TM|TL|TUQ)\s*\.\s*", r"\1. ", v)
     v = re.sub(r"\s+([:;,])", r"\1", v)
     words = []
     for w in v.split(" "):

@@ -857,3 +857,27 @@ def test_a_number_or_a_day_tesseract_is_unsure_of_is_offered_to_review() -> None
     typed = read([(440, 280, "Số:", 96), (530, 280, "23", 96), (620, 280, "/BC-UBND", 96)], "23", 96)
     assert typed["so_ky_hieu"].value == "23/BC-UBND" and typed["so_ky_hieu"].confidence >= 0.9
     assert typed["ngay_ban_hanh"].value == "2025-01-23" and typed["ngay_ban_hanh"].confidence >= 0.9
+
+
+def test_a_signature_block_of_captions_old_prefixes_wrapped_rows_and_a_row_that_lost_its_marks() -> None:
+    """What signature blocks print besides Decree 30's titles: a caption that signs alone, wrapped ("NGƯỜI KÝ
+    GIẤY CHỨNG NHẬN KẾT" / "HÔN"), the older "T/M" prefix, a row OCR read without its marks among marked
+    ones; and a row no position allows (a seal's rim read as words) is offered to review."""
+    from pipeline.understand.extract.signature import UNKNOWN_POSITION, _position
+    from pipeline.vn.lexicon import EMPTY
+
+    def position(rows: list[str]) -> tuple[str, float] | None:
+        got = _position(rows, EMPTY)
+        return (got[0], got[1]) if got is not None else None
+
+    wrapped = position(["NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT", "HÔN"])
+    assert wrapped is not None and wrapped[0] == "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN" and wrapped[1] >= 0.6
+    misread = position(["NGƯỜI KÝ GIẦY KHAI SINH"])
+    assert misread is not None and misread[0] == "NGƯỜI KÝ GIẤY KHAI SINH"
+    slashed = position(["T/M ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
+    assert slashed is not None and slashed[0] == "TM. ỦY BAN NHÂN DÂN - CHỦ TỊCH" and slashed[1] >= 0.6
+    unmarked = position(["TL. CHỦ TỊCH", "CHANH VAN PHONG"])
+    assert unmarked is not None and unmarked[0] == "TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG"
+    assert position(["CHU TICH"]) == ("CHU TICH", 0.85)  # a block typed without marks: as printed
+    rim = position(["TRƯỞNG PHÒNG", "XU SỐ"])
+    assert rim is not None and rim[0] == "TRƯỞNG PHÒNG - XU SỐ" and rim[1] == UNKNOWN_POSITION < 0.6

@@ -114,4 +114,5 @@ def test_the_bench_compares_typographic_variants_as_one_value() -> None:
     assert _same("UỶ BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI")
     assert _same("TM. UỶ BAN NHÂN DÂN - KT.CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN - KT. CHỦ TỊCH")
     assert _same("Về việc : Giao quyền sử dụng đất", "Về việc: Giao quyền sử dụng đất")
+    assert _same("T/M ỦY BAN NHÂN DÂN - K/T CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN - KT. CHỦ TỊCH")
     assert not _same("Nhâm Dần", "Nhâm Dằn") and not _same("TRUYỂN THÔNG", "TRUYỀN THÔNG")

@@ -71,26 +71,40 @@ def _trailing_upper(line: str) -> tuple[str, bool]:
     return " ".join(run), len(run) == len(tokens)
 
 
+# Captions a civil-status or certified paper prints over its signer, standing for the position when no
+# title follows ("NGƯỜI KÝ GIẤY KHAI SINH" over the name alone).
+SIGNING_CAPTIONS: tuple[str, ...] = (
+    "NGƯỜI KÝ GIẤY KHAI SINH", "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN", "NGƯỜI KÝ GIẤY XÁC NHẬN",
+    "NGƯỜI THỰC HIỆN CHỨNG THỰC",
+)
+# Prefixes as papers before Decree 30 (and some still) print them: "T/M", "K/T", "T/L".
+_SLASHED_PREFIX_RE = re.compile(r"^(T|K)\s*/\s*(M|T|L)\b\.?\s*")
+
+
 @lru_cache(maxsize=64)
 def _position_vocabulary(learned: tuple[str, ...]) -> dict[str, str]:
     """Folded → printed, for every position line Decree 30 allows (prefix + title or body), and the
     single-line positions reviewers typed."""
-    heads = (*POSITION_TITLES, *(p.upper() for p in learned if " - " not in p))
+    heads = (*POSITION_TITLES, *SIGNING_CAPTIONS, *(p.upper() for p in learned if " - " not in p))
     lines = [*heads, *(f"{p} {h}" for p in SIGN_PREFIXES for h in (*POSITION_TITLES, *COLLECTIVES))]
     return {re.sub(r"\s+", " ", fold(p)): p for p in lines}
 
 
-def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, bool, bool]:
+def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -> tuple[str, bool, bool, bool]:
     """(the position line as printed, whether it needed repair, whether it is a known one, whether
     it was cut off a row where OCR ran two columns' positions together)."""
     tokens = [t for t in seg.split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
-    # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN")
-    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)(?:\s*[.,:;]\s*|\s+)", r"\1. ", " ".join(tokens))
+    # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN");
+    # "T/M", "K/T": the older spelling of the same prefixes
+    joined = _SLASHED_PREFIX_RE.sub(lambda m: f"{m[1]}{m[2]}. ", " ".join(tokens))
+    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)(?:\s*[.,:;]\s*|\s+)", r"\1. ", joined)
     key = re.sub(r"\s+", " ", fold(seg)).strip()
     if key in vocab:
         canon = vocab[key]
-        if not has_marks(seg):
+        if not has_marks(seg) and not marked:
             return seg, False, True, False  # printed (or read) without any marks: leave it as the page has it
+        if not has_marks(seg):
+            return canon, True, True, False  # "CHANH VAN PHONG" under "TL. CHỦ TỊCH": OCR lost this row's marks
         if not is_upper_line(seg):
             canon = sentence_case(canon)  # a citizen's caption printed "Người yêu cầu" stays so
         if all(same_spelling(a, b) for a, b in zip(seg.split(), canon.split(), strict=False)):
@@ -117,6 +131,25 @@ def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, boo
     return seg, False, False, False
 
 
+UNKNOWN_POSITION = 0.55
+
+
+def _join_wrapped(segments: list[str], vocab: dict[str, str]) -> list[str]:
+    """Rows of the block with a position's wrapped last word put back on its row ("TM. ỦY BAN NHÂN DÂN PHƯỜNG
+    ĐỒNG" / "HỚI", "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT" / "HÔN"): a row of one word goes on with the row above
+    when that row is no position by itself, or together they make one."""
+    out: list[str] = []
+    for seg in segments:
+        words = seg.split()
+        if (out and len(words) == 1 and len(words[0]) >= 2 and words[0].isupper() and is_syllable(words[0])
+                and (not _canonical_position(out[-1], vocab)[2]
+                     or _canonical_position(f"{out[-1]} {seg}", vocab)[2])):
+            out[-1] = f"{out[-1]} {seg}"
+            continue
+        out.append(seg)
+    return out
+
+
 def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] | None:
     """The position from the lines of a signature block, checked against how Decree 30 writes it.
 
@@ -128,8 +161,9 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
     parts: list[tuple[str, bool]] = []
     merged = False
     knowns: list[bool] = []
-    for seg in segments:
-        text, repaired, known, cut = _canonical_position(clean_spacing(seg), vocab)
+    marked = any(has_marks(seg) for seg in segments)  # a row without marks among marked ones lost them to OCR
+    for seg in _join_wrapped(segments, vocab):
+        text, repaired, known, cut = _canonical_position(clean_spacing(seg), vocab, marked)
         merged = merged or cut
         if not text:
             continue
@@ -175,6 +209,10 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
         penalty += 0.15
     repaired_any = any(r for _, r in fixed)
     conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
+    if not all(_canonical_position(text, vocab)[2] for text, _ in fixed):
+        # a row no position Decree 30 allows ("TRƯỞNG PHÒNG - XU SỐ": the seal's rim read as words): a
+        # person confirms it
+        conf = min(conf, UNKNOWN_POSITION)
     # Rows are joined with " - "; a row ending on a comma or "VÀ" wrapped mid-title ("THỦ TRƯỞNG CƠ SỞ KHÁM
     # BỆNH," / "CHỮA BỆNH") and goes on with a space.
     value = ""
