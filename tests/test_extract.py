@@ -123,8 +123,8 @@ def test_cong_van() -> None:
             "trich_yeu": "V/v triển khai số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
             "chuc_vu_nguoi_ky": "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC",
             "nguoi_ky": "Phạm Minh Đức",
-            "ten_loai": "Công văn",
         },
+        absent=("ten_loai",),  # no type name is printed on a công văn: none is stored
     )
 
 
@@ -881,3 +881,14 @@ def test_a_signature_block_of_captions_old_prefixes_wrapped_rows_and_a_row_that_
     assert position(["CHU TICH"]) == ("CHU TICH", 0.85)  # a block typed without marks: as printed
     rim = position(["TRƯỞNG PHÒNG", "XU SỐ"])
     assert rim is not None and rim[0] == "TRƯỞNG PHÒNG - XU SỐ" and rim[1] == UNKNOWN_POSITION < 0.6
+
+
+def test_a_paper_of_no_known_class_is_named_by_its_whole_title_and_a_lone_date_is_offered_to_review() -> None:
+    """A routing slip: its type name is its whole title ("Phiếu xử lý văn bản", not the cue "Phiếu xử lý"),
+    and its only worded date, on no place-date line, may be any of its dates: a person says which."""
+    text = ("UBND HUYỆN QUẢNG NINH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "PHIẾU XỬ LÝ VĂN BẢN\n- Số đến: 1 - Ý kiến của lãnh đạo Phòng\n- Ngày đến:21/12/2011\n"
+            "- Cơ quan gửi: Trung ương Đảng\n- Ý kiến của cán bộ xử lý\nNgày 23 tháng 12 năm 2011\n")
+    got = extract(text, "khac", today=TODAY)
+    assert got["ten_loai"].value == "Phiếu xử lý văn bản"
+    assert got["ngay_ban_hanh"].value == "2011-12-23" and got["ngay_ban_hanh"].confidence < 0.6

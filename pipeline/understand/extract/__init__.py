@@ -151,6 +151,10 @@ def extract_document(
         if issued is not None:
             out["ngay_ban_hanh"] = issued[0]
             by_hand = out.get("so") is not None and out["so"].confidence == HANDWRITTEN_NUMBER
+            if doc_type == "khac" and issued[1] is None:
+                # a paper of no known layout with no place-date line: a date standing alone ("Ngày 23 tháng 12
+                # năm 2011" on a routing slip) may be any of its dates; a person says which it is
+                out["ngay_ban_hanh"] = Field(issued[0].value, min(issued[0].confidence, 0.5))
             if doc_type not in PERSONAL and (by_hand or unsure_day(first)):
                 # the clerk numbers and dates a paper at once, by hand: a day read unsure, or beside a number
                 # written in, is offered to review ("3" for a handwritten "23"), never stored as read
@@ -182,8 +186,7 @@ def extract_document(
     elif doc_type in SUBJECT_IN_TEXT:
         out.update(subject_in_text(lines, today))
     out.update(read_codes(lines, dossier_pattern))
-    cong_van_cues = "so_ky_hieu" in out or (abstract is not None and abstract.value.startswith("V/v"))
-    name = type_name(doc_type, titles, cong_van_cues, lines, header_idx)
+    name = type_name(doc_type, titles, lines, header_idx)
     if name is not None:
         out["ten_loai"] = name
     if page_count is not None and page_count > 0:
