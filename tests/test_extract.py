@@ -892,3 +892,23 @@ def test_a_paper_of_no_known_class_is_named_by_its_whole_title_and_a_lone_date_i
     got = extract(text, "khac", today=TODAY)
     assert got["ten_loai"].value == "Phiếu xử lý văn bản"
     assert got["ngay_ban_hanh"].value == "2011-12-23" and got["ngay_ban_hanh"].confidence < 0.6
+
+
+def test_an_abstract_wrapped_on_thuc_hien_goes_on_and_one_cut_mid_phrase_goes_to_review() -> None:
+    """"thực hiện nhiệm vụ tháng 3" in lower case is the abstract's wrapped end, not the body's "Thực hiện …".
+    Read from boxes, an abstract that stops mid-phrase right above a capitalised line no boundary sets off
+    (no blank line, no stop line) may have lost its end: a person confirms it."""
+    head = "SỞ TÀI CHÍNH\nSố: 251/STC-VHXH\nVề việc báo cáo tình hình\nthực hiện nhiệm vụ tháng 3\n"
+    got = extract(head + "Đông Hà, ngày 20 tháng 3 năm 2020\nKính gửi: Sở Nội vụ\n", "cong_van", today=TODAY)
+    assert got["trich_yeu"].value == "Về việc báo cáo tình hình thực hiện nhiệm vụ tháng 3"
+    rows = [(430, 150, "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 95), (1170, 380, "TỜ TRÌNH", 96),
+            (500, 440, "Về việc đề nghị bãi bỏ Nghị quyết của HĐND tỉnh về việc thông qua", 95),
+            (400, 500, "Quy hoạch tổng thể phát triển du lịch tỉnh Quảng Ngãi đến năm 2020", 95),
+            (1000, 620, "Kính gửi: Thường trực HĐND tỉnh", 95)]
+    text = "\n".join(t for _, _, t, _ in rows)
+    page = _boxes(rows).model_copy(update={"text": text})
+    cut = extract(text, "to_trinh", today=TODAY, pages=[page])
+    assert cut["trich_yeu"].value.endswith("về việc thông qua") and cut["trich_yeu"].confidence < 0.6
+    apart = text.replace("thông qua\n", "thông qua\n\n")  # a blank line sets the title block off: sure
+    page = _boxes(rows).model_copy(update={"text": apart})
+    assert extract(apart, "to_trinh", today=TODAY, pages=[page])["trich_yeu"].confidence >= 0.6

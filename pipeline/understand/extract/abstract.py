@@ -55,8 +55,11 @@ def _clean_abstract(text: str, today: date, as_printed: bool = False) -> str:
 
 
 def _collect_abstract(lines: list[str], start: int, first_text: str, today: date,
-                      centred: _Centred | None = None, as_printed: bool = False) -> str:
+                      centred: _Centred | None = None, as_printed: bool = False) -> tuple[str, bool]:
+    """The abstract from its first line on, and whether where it ends is unsure: it stopped at the very next
+    line, mid-phrase, for no boundary of the title block (no blank line, no stop line, no body opening)."""
     parts = [first_text]
+    unsure = False
     last = start
     axis = centred.axis_of(first_text) if centred is not None else None
     for j in nonempty(lines, start + 1)[:5]:
@@ -64,7 +67,10 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         beside = re.match(r"^(?P<stamp>[^|]{1,40})\|\s*(?P<rest>\S.*)$", line)
         if beside and not _syllabic(beside["stamp"]) and _syllabic(beside["rest"]):
             line = beside["rest"]  # "CV T86: KJL#-2 | trên địa bàn tỉnh": a stamp's box beside the wrapped line
-        if j - last > 2 or _is_stop_line(line) or re.match(r"^\W*noi nhan\b", fold(line)) or _LEADER_RE.search(line):
+        # "Thực hiện Công văn số …" opens the body; "thực hiện nhiệm vụ tháng 3", in lower case, is the wrapped end
+        wrapped = line[:1].islower() and bool(re.match(r"thuc hien\b", fold(line)))
+        if (j - last > 2 or (_is_stop_line(line) and not wrapped) or re.match(r"^\W*noi nhan\b", fold(line))
+                or _LEADER_RE.search(line)):
             break
         if len(line.split()) >= 3 and not _syllabic(line):
             break  # a stamp's lines under the abstract ("lpý: Ngày:40/4 L.Ấ A4"), not its wrapped end
@@ -79,6 +85,10 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         unfinished = (centred is None and not parts[-1].rstrip().endswith((".", ";", ":", ")"))
                       and not _BODY_START_RE.match(fold(line)) and len(parts) < 4)
         if not goes_on and not on_axis and not unfinished:
+            # "… về việc thông qua" / "Quy hoạch tổng thể …": a capital right under a line that ends mid-phrase
+            # may be its wrapped end the boxes did not show centred; a person confirms where it ends
+            unsure = (j == last + 1 and not parts[-1].rstrip().endswith((".", ";", ":", ")", ","))
+                      and not _BODY_START_RE.match(fold(line)) and centred is not None)
             break
         # "… chức danh và chữ ký:" / "Phó Giám đốc Sở …": a colon goes on when the line sits in the title block
         ended = parts[-1].rstrip().endswith((".", ";")) or (parts[-1].rstrip().endswith(":") and not on_axis)
@@ -86,9 +96,10 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
             break
         parts.append(line)
         last = j
-    return _clean_abstract(" ".join(parts), today, as_printed)
+    return _clean_abstract(" ".join(parts), today, as_printed), unsure
 
 
+_UNSURE_END = 0.55  # an abstract whose end is unsure: under the field threshold
 _BODY_START_RE = re.compile(
     r"^\W*(ngay\s+\d|can cu|thuc hien|kinh gui|trong|de\b|nham|sau khi|theo|tai|vao|hien nay|tu ngay|ubnd|uy ban"
     r"|thuong truc|chu tich|so\b|phong|ban\b|hoi dong|thoi gian|qua\b|vua qua|nam\s+\d|sau\b|voi\b|duoc\b)")
@@ -171,13 +182,15 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
             m = VV_RE.match(fold(line))
             if m and fold(line).lstrip().startswith("ve viec"):
                 clean = line.lstrip().startswith("Về việc")
-                value = _ve_viec(_collect_abstract(lines, i, line, today, centred, as_printed))
-                return Field(value, 0.9 if clean else 0.75) if _syllabic(value) else None
+                text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
+                value = _ve_viec(text)
+                return Field(value, _UNSURE_END if unsure else 0.9 if clean else 0.75) if _syllabic(value) else None
             if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
                     and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
-                value = _ve_viec(_collect_abstract(lines, i, line, today, centred, as_printed))
-                return Field(value, 0.7) if _syllabic(value) else None
+                text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
+                value = _ve_viec(text)
+                return Field(value, _UNSURE_END if unsure else 0.7) if _syllabic(value) else None
             if not is_upper_line(line):
                 break  # the line after the title is not an abstract; do not look further down
             n += 1
@@ -191,8 +204,8 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 continue
             clean = bool(re.match(r"^\W*(V/v|Về việc)\b", line))
             prefix = "Về việc" if fold(line).lstrip().startswith("ve viec") else "V/v"
-            value = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred, as_printed)
+            value, unsure = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred, as_printed)
             if _LEADER_RE.search(value) or not _syllabic(value):
                 return None  # a blank template's "V/v …(1)…" or a handwritten scrawl
-            return Field(value, 0.9 if clean else 0.75)
+            return Field(value, _UNSURE_END if unsure else 0.9 if clean else 0.75)
     return None
