@@ -912,3 +912,22 @@ def test_an_abstract_wrapped_on_thuc_hien_goes_on_and_one_cut_mid_phrase_goes_to
     apart = text.replace("thông qua\n", "thông qua\n\n")  # a blank line sets the title block off: sure
     page = _boxes(rows).model_copy(update={"text": apart})
     assert extract(apart, "to_trinh", today=TODAY, pages=[page])["trich_yeu"].confidence >= 0.6
+
+
+def test_header_and_signer_values_ocr_damaged_go_to_review_and_a_dashed_row_goes_on() -> None:
+    """A unit's row a dash opens goes on with the name ("PHÒNG TÀI CHÍNH" / "- KẾ HOẠCH", though "KẾ HOẠCH"
+    reads like a title). Offered to review, not stored as read: a number OCR read with a letter in it
+    ("ó4" for a written 64), a body holding specks for lost words ("BỘ PHẬN `\\" VÀ TRẢ KẾT"), a signer's
+    name that opens with no family name ("Công Trung", its "Bùi" lost under the seal)."""
+    head = ("ỦY BAN NHÂN DÂN PHƯỜNG\nTHUẬN HÓA\nPHÒNG TÀI CHÍNH\n- KẾ HOẠCH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: ó4 /BC-UBND Thuận Hóa, ngày 17 tháng 4 năm 2025\nBÁO CÁO\nTình hình thực hiện nhiệm vụ\n\n")
+    tail = "Nơi nhận:\n- Lưu: VT.\nTRƯỞNG PHÒNG\n\nCông Trung\n"
+    got = extract(head + "Trong tháng, phòng đã tiếp nhận hồ sơ.\n" + tail, "bao_cao", today=TODAY)
+    assert got["co_quan_ban_hanh"].value == "PHÒNG TÀI CHÍNH - KẾ HOẠCH" and got["co_quan_ban_hanh"].confidence >= 0.6
+    assert got["so"].value == "04" and got["so"].confidence < 0.6 and got["ky_hieu"].confidence >= 0.6
+    assert got["nguoi_ky"].value == "Công Trung" and got["nguoi_ky"].confidence < 0.6
+    sure = extract(head.replace("ó4", "64") + tail.replace("Công Trung", "Bùi Công Trung"), "bao_cao", today=TODAY)
+    assert sure["so"].confidence >= 0.9 and sure["nguoi_ky"].confidence >= 0.6
+    from pipeline.understand.extract import _specks_in_capitals
+
+    assert _specks_in_capitals('BỘ PHẬN `" VÀ TRẢ KẾT') and not _specks_in_capitals("SỞ TÀI CHÍNH - KẾ HOẠCH")

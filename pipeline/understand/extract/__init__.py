@@ -220,6 +220,8 @@ def _specks_in_capitals(value: str) -> bool:
         return False
     if re.search(r"[-–—_]{2,}", value):
         return True  # "XÃ THANH ——— THẠCH": a rule or a stroke read into the name
+    if any(not re.search(r"\w", tok) and tok not in ("-", "–", ",", "&") for tok in value.split()):
+        return True  # "BỘ PHẬN `\" VÀ TRẢ KẾT": specks standing for the words OCR lost
     # "SỞ TÀI ÀI CHÍNH": a word's end read twice
     echoed = any(len(b) >= 2 and a != b and a.endswith(b) for a, b in pairwise(words))
     return echoed or any(not w.isupper() or (len(w) == 1 and w not in _ONE_LETTER_WORDS) for w in words)

@@ -46,7 +46,11 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     c = conf_of(0.95, dn.repaired, 0.2)
     if not dn.so.strip("0"):
         return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
-    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)):
+    # "Số: O4": a letter read for a digit; typed digits OCR seldom reads as letters, a written-in "6" often
+    label = re.match(r"\W*S\S?\s*[:;.]?\s*(?P<num>[^\s/]+)", norm[dn.start : dn.end])
+    ocr = first is None or first.source == "ocr"
+    read_as_letters = ocr and label is not None and not label["num"].isdigit()  # "O4", "ó4", "l2"
+    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)) or read_as_letters:
         # a number filled into the printed gap and read with low confidence is most often handwriting
         # tesseract misreads ("04" for "01"); so is one beside a day the hand filled in (the clerk numbers
         # and dates a paper at once, "ngày 4}' tháng 9"), however sure OCR was: the symbol is printed and

@@ -278,7 +278,13 @@ def _signer_name(line: str, *, column: bool, merged: bool = False) -> tuple[str,
     if not all(NAME_TOKEN_RE.match(t) and t[0].isupper() and (len(t) == 1 or t[1:].islower()) and vietnamese_word(t)
                for t in tokens):
         return None
+    if restore_family_name(tokens[0]) is None:
+        # a Vietnamese name opens with its family name: "Công Trung" lost "Bùi" under the seal
+        return " ".join(tokens), UNKNOWN_FAMILY
     return " ".join(tokens), (0.85 if not repaired else 0.75)
+
+
+UNKNOWN_FAMILY = 0.55  # a signer's name whose first word is no family name known: a person confirms it
 
 
 def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
