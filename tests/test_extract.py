@@ -931,3 +931,12 @@ def test_header_and_signer_values_ocr_damaged_go_to_review_and_a_dashed_row_goes
     from pipeline.understand.extract import _specks_in_capitals
 
     assert _specks_in_capitals('BỘ PHẬN `" VÀ TRẢ KẾT') and not _specks_in_capitals("SỞ TÀI CHÍNH - KẾ HOẠCH")
+
+
+def test_the_symbol_reads_under_a_label_ocr_read_with_a_section_sign() -> None:
+    """"_§ố: Ô# /CT-UBND": the bold "S" of the label read "§" after a rule's "_", the number written in by
+    hand: the printed symbol still reads, the number does not."""
+    head = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc\n"
+            "_§ố: Ô# /CT-UBND Quảng Ngãi, ngày #tháng 6 năm 2022\nCHỈ THỊ\nVề việc chủ động ứng phó thiên tai\n")
+    got = extract(head, "chi_thi", today=TODAY)
+    assert got["ky_hieu"].value == "CT-UBND" and "so" not in got

@@ -30,6 +30,7 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
                ) -> dict[str, Field]:
     # The header's own number starts its line (the left column); "… Nghị quyết: Số 39/2011/NQ-HĐND"
     # in an abstract and the "Số: 2352" of an incoming-mail stamp do not.
+    header = _LABEL_S_RE.sub("S", header)  # "_§ố: Ô# /CT-UBND": OCR's "§" for the label's bold "S"
     norm = normalize(header)
     numbers = [dn for dn in find_doc_numbers(header) if _starts_line(norm, dn.start)]
     symbol = find_doc_symbol(header)
@@ -60,6 +61,7 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     return {"so": Field(dn.so, c), "ky_hieu": Field(dn.ky_hieu, c), "so_ky_hieu": Field(dn.so_ky_hieu, c)}
 
 
+_LABEL_S_RE = re.compile(r"(?:(?<=^)|(?<=[\s_]))[§$](?=[ốôóòoO6]\s?[:;.])", re.MULTILINE)
 HANDWRITTEN_NUMBER = 0.45  # under the field review threshold: a person confirms it
 # The day of a place-date line, when it is not one or two clean digits: "ngày/4}' tháng", "ngày Íð tháng".
 _DAY_SLOT_RE = re.compile(r"\bngay(?P<day>[^\n]{0,8}?)thang\b")
@@ -76,7 +78,7 @@ def day_by_hand(header: str) -> bool:
 
 def _starts_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
-    return not re.search(r"\w", text[line_start:start])
+    return not re.search(r"[^\W_]", text[line_start:start])  # a rule's "_" before the label is no word
 
 
 def _unsure_number(so: str, page: PageResult | None) -> bool:
