@@ -940,3 +940,22 @@ def test_the_symbol_reads_under_a_label_ocr_read_with_a_section_sign() -> None:
             "_§ố: Ô# /CT-UBND Quảng Ngãi, ngày #tháng 6 năm 2022\nCHỈ THỊ\nVề việc chủ động ứng phó thiên tai\n")
     got = extract(head, "chi_thi", today=TODAY)
     assert got["ky_hieu"].value == "CT-UBND" and "so" not in got
+
+
+def test_a_title_block_line_ending_on_a_colon_goes_on_but_is_offered_to_review() -> None:
+    """"… và chữ ký:" / "Phó Giám đốc Sở …", both centred in the title block: the abstract goes on, but a
+    title-block line seldom ends on a colon (a speck OCR read as one, on rs037): a person confirms it."""
+    def centred(y: int, text: str, centre: int = 1240) -> tuple[int, int, str, float]:
+        width = sum(24 * len(t) + 16 for t in text.split()) - 16
+        return centre - width // 2, y, text, 95.0
+
+    body = "Căn cứ Quyết định số 2729/QĐ-UBND ngày 16 tháng 11 năm 2011 của Chủ tịch Ủy ban nhân dân tỉnh Bến Tre"
+    rows = [(300, 150, "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", 95), centred(380, "THÔNG BÁO"),
+            centred(440, "Về việc giới thiệu chức danh và chữ ký:"),
+            centred(500, "Phó Giám đốc Sở Thông tin và Truyền thông tỉnh Bến Tre"),
+            (200, 620, body, 95), (200, 680, body, 95), (200, 740, body, 95)]
+    text = "\n".join(t for _, _, t, _ in rows[:4]) + "\n\n" + "\n".join(t for _, _, t, _ in rows[4:])
+    got = extract(text, "thong_bao", today=TODAY, pages=[_boxes(rows).model_copy(update={"text": text})])
+    assert got["trich_yeu"].value == ("Về việc giới thiệu chức danh và chữ ký: Phó Giám đốc Sở Thông tin và "
+                                      "Truyền thông tỉnh Bến Tre")
+    assert got["trich_yeu"].confidence < 0.6

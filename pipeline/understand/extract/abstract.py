@@ -94,6 +94,8 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         ended = parts[-1].rstrip().endswith((".", ";")) or (parts[-1].rstrip().endswith(":") and not on_axis)
         if ended and not line[0].islower():
             break
+        if parts[-1].rstrip().endswith(":"):
+            unsure = True  # a title block's line seldom ends on a colon: a speck OCR read as one, or printed?
         parts.append(line)
         last = j
     return _clean_abstract(" ".join(parts), today, as_printed), unsure
