@@ -959,3 +959,20 @@ def test_a_title_block_line_ending_on_a_colon_goes_on_but_is_offered_to_review()
     assert got["trich_yeu"].value == ("Về việc giới thiệu chức danh và chữ ký: Phó Giám đốc Sở Thông tin và "
                                       "Truyền thông tỉnh Bến Tre")
     assert got["trich_yeu"].confidence < 0.6
+
+
+def test_the_signature_is_read_on_the_page_before_an_annex() -> None:
+    """A decision signed on its second page and followed by its annex (a list of names): the last page has
+    no signature block, the page before it, whose left column holds "Nơi nhận", has it."""
+    signed = _boxes([(300, 2400, "Nơi nhận:", 95), (1500, 2400, "KT. CHỦ TỊCH", 95),
+                     (300, 2460, "- Như Điều 3;", 95), (1500, 2460, "PHÓ CHỦ TỊCH", 95), (300, 2520, "- Lưu: VT.", 95),
+                     (1500, 2800, "Trần Hoàng Tuấn", 95),
+                     *((300, 300 + 60 * k, "Điều khoản thi hành của quyết định này đối với các cơ quan", 95)
+                       for k in range(10))])
+    annex = _boxes([(900, 150, "DANH SÁCH", 95), (600, 210, "Kèm theo Quyết định số 99/QĐ-UBND của Chủ tịch", 95),
+                    *((300, 300 + 60 * k, f"{k + 1}. Ông Nguyễn Văn An, chuyên viên Phòng Tổng hợp", 95)
+                      for k in range(12))]).model_copy(update={"page_no": 2})
+    text = "QUYẾT ĐỊNH\nVề việc khen thưởng\n\f" + annex.text
+    got = extract(text, "quyet_dinh", today=TODAY, pages=[signed.model_copy(update={"page_no": 1}), annex])
+    assert got["chuc_vu_nguoi_ky"].value == "KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"
+    assert got["nguoi_ky"].value == "Trần Hoàng Tuấn"

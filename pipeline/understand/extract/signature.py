@@ -418,8 +418,22 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
     last = readable[-1] if readable else None
     if last is None:
         return _signature(lines, lexicon, column=False)
+    found = _page_signature(last, [p for p in readable if p is not last], lexicon)
+    if found:
+        return found
+    # No block on the last page: an annex follows the signature ("DANH SÁCH … kèm theo Quyết định", a blank
+    # registration list). The signature page is the last one before it whose left column holds "Nơi nhận".
+    for k in range(len(readable) - 2, max(len(readable) - 5, -1), -1):
+        page = readable[k]
+        if any(re.match(r"^\W*noi nhan\b", fold(c.text))
+               for c in column_of(layout_cells(page), page.width_px or 0, "left")):
+            return _page_signature(page, readable[:k], lexicon)
+    return found
+
+
+def _page_signature(last: PageResult, earlier: list[PageResult], lexicon: Lexicon) -> dict[str, Field]:
+    """The signature block of one page (with the page before it when its last lines spilled over)."""
     cells = layout_cells(last)
-    earlier = [p for p in readable if p is not last]
     if len(cells) < 6 and earlier and earlier[-1].page_no < last.page_no:
         # the block's last lines spilled over onto a page of their own: read it with the page before
         prev = earlier[-1]
