@@ -48,7 +48,7 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     if not dn.so.strip("0"):
         return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
     # "Số: O4": a letter read for a digit; typed digits OCR seldom reads as letters, a written-in "6" often
-    label = re.match(r"\W*S\S?\s*[:;.]?\s*(?P<num>[^\s/]+)", norm[dn.start : dn.end])
+    label = re.match(r"\W*S\S?\s*[:;.]?\s*(?P<num>[0-9OoIl|ÓóÒòÔôÕõỌọ]+)", norm[dn.start : dn.end])
     ocr = first is None or first.source == "ocr"
     read_as_letters = ocr and label is not None and not label["num"].isdigit()  # "O4", "ó4", "l2"
     if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)) or read_as_letters:
@@ -83,18 +83,17 @@ def _starts_line(text: str, start: int) -> bool:
 
 def _unsure_number(so: str, page: PageResult | None) -> bool:
     """Whether OCR read the number ``so`` with low confidence in the page's header (no words: unknown, so
-    not): the word that holds it alone ("O4"), after the label ("Số:23") or glued to the symbol
-    ("4/UBND-KTTH"). Whether in a printed gap or not, a number tesseract is unsure of is most often
-    handwriting it misread."""
+    not): the word that is the number alone ("O4"), the one after the "Số:" label when there is one.
+    Whether in a printed gap or not, a number tesseract is unsure of is most often handwriting it misread."""
     if page is None or page.source != "ocr" or not page.words:
         return False
     top = 0.4 * page.height_px if page.height_px else float("inf")
     zone = [w for w in page.words if w.top < top]
-    for label in (w for w in zone if re.match(r"^\W*s[o6]\s*[:;.]", fold(w.text))):
-        # the number is in the label's word ("Số:23") or the next one on its row
+    for label in (w for w in zone if re.match(r"^\W*s[o6]\s*[:;.]\W*$", fold(w.text))):
+        # the number's own word follows the label on its row; a word that also holds the label or the symbol
+        # ("Số:23", "25/QĐ-UBND") says nothing of the digits: tesseract scores typed ones there under 30 too
         after = [w for w in zone if w.left > label.left and abs(w.top - label.top) < max(w.height, label.height)]
-        word = (label if re.search(r"\d", label.text.translate(_DIGITS))
-                else min(after, key=lambda w: w.left, default=None))
+        word = min(after, key=lambda w: w.left, default=None)
         if word is not None and _number_word(word.text.translate(_DIGITS)) == so:
             return word.conf < _SURE_NUMBER
     confs = [w.conf for w in zone if _number_word(w.text.translate(_DIGITS)) == so]
@@ -102,7 +101,8 @@ def _unsure_number(so: str, page: PageResult | None) -> bool:
 
 
 def _number_word(text: str) -> str | None:
-    m = re.match(r"^(?:s\S{0,2}\s*[:;.]\s*)?[^\w/]*(\d{1,6})(?:/.*)?$", text, re.IGNORECASE)
+    """The number of a word that is the number alone ("04", "⁄11"), else None."""
+    m = re.fullmatch(r"[^\w/]*(\d{1,6})\W*", text)
     return m[1] if m else None
 
 
