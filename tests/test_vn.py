@@ -401,3 +401,10 @@ def test_symbol_only_when_there_is_one_and_no_number(text: str) -> None:
     from pipeline.vn.codes import find_doc_symbol
 
     assert find_doc_symbol(text) is None
+
+
+def test_a_year_whose_first_1_a_typewriter_font_made_a_t_is_read() -> None:
+    """"năm T999": OCR of a 1999 typewriter page reads the year's 1 as T; only the year's first digit."""
+    found = find_dates("Cao Bằng, ngày 22 tháng 2 năm T999.", today=TODAY)
+    assert [(d.value, d.repaired) for d in found] == [(date(1999, 2, 22), True)]
+    assert find_dates("ngày 22 tháng T năm 1999", today=TODAY) == []
