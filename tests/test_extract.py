@@ -977,3 +977,16 @@ def test_the_signature_is_read_on_the_page_before_an_annex() -> None:
     got = extract(text, "quyet_dinh", today=TODAY, pages=[signed.model_copy(update={"page_no": 1}), annex])
     assert got["chuc_vu_nguoi_ky"].value == "KT. CHỦ TỊCH - PHÓ CHỦ TỊCH"
     assert got["nguoi_ky"].value == "Trần Hoàng Tuấn"
+
+
+def test_an_older_signature_block_with_specks_glued_before_its_prefix() -> None:
+    """rs025 (1999): "T/M UBND TỈNH" read "TM UBND TỈNH", "K/T CHỦ TỊCH" read "_...K/T CHỦ TỊCH". The specks
+    glued before the first word go, the word stays; the UBND row is kept (offered to review: no position
+    Decree 30 writes so)."""
+    from pipeline.understand.extract.base import strip_junk
+    from pipeline.understand.extract.signature import _position
+    from pipeline.vn.lexicon import EMPTY
+
+    assert strip_junk("_...K/T CHỦ TỊCH") == "K/T CHỦ TỊCH" and strip_junk("„ ... CHỦ TỊCH") == "CHỦ TỊCH"
+    got = _position(["TM UBND TỈNH", strip_junk("_...K/T CHỦ TỊCH"), "PHÓ CHỦ TỊCH"], EMPTY)
+    assert got is not None and got[0] == "TM. UBND TỈNH - KT. CHỦ TỊCH - PHÓ CHỦ TỊCH" and got[1] < 0.6

@@ -169,7 +169,7 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
             continue
         if not known:
             words = re.findall(r"[^\W\d_]+", text)
-            real = sum(is_syllable(w) for w in words)
+            real = sum(is_syllable(w) or w in ("UBND", "HĐND") for w in words)  # "TM. UBND TỈNH" of older papers
             if len(words) < 2 or real * 2 < len(words) or not all(
                     is_syllable(w) or (w.isupper() and len(w) <= 5) for w in words):
                 continue  # seal rim or signature read as letters ("NV SG")
