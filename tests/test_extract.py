@@ -929,6 +929,10 @@ def test_header_and_signer_values_ocr_damaged_go_to_review_and_a_dashed_row_goes
     assert got["nguoi_ky"].value == "Công Trung" and got["nguoi_ky"].confidence < 0.6
     sure = extract(head.replace("ó4", "64") + tail.replace("Công Trung", "Bùi Công Trung"), "bao_cao", today=TODAY)
     assert sure["so"].confidence >= 0.9 and sure["nguoi_ky"].confidence >= 0.6
+    # a speck before the next unit's name ("-_ ỦY BAN NHÂN DÂN") is no dash going on with the one above
+    two = extract("ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\n-_ ỦY BAN NHÂN DÂN\nPHƯỜNG ĐỒNG HỚI\nSố: 82/TTr-UBND\nTỜ TRÌNH\n",
+                  "to_trinh", today=TODAY)
+    assert two["co_quan_ban_hanh"].value == "ỦY BAN NHÂN DÂN PHƯỜNG ĐỒNG HỚI"
     from pipeline.understand.extract import _specks_in_capitals
 
     assert _specks_in_capitals('BỘ PHẬN `" VÀ TRẢ KẾT') and not _specks_in_capitals("SỞ TÀI CHÍNH - KẾ HOẠCH")

@@ -150,8 +150,8 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
         if line and re.search(r"\w\s*[-–]\s*$", raw) and len(line.split()) >= 2:
             line += " -"  # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM -": the name goes on below
         folded = fold(line)
-        if (units and re.match(r"^\s*[-–]\s*\S", raw) and line and is_upper_line(line)
-                and not MOTTO_PART_RE.search(folded) and len(line.split()) <= 6):
+        if (units and re.match(r"^\s*[-–]\s*[^\W\d_]", raw) and line and is_upper_line(line)
+                and not MOTTO_PART_RE.search(folded) and not _ORG_HEAD_RE.match(folded) and len(line.split()) <= 6):
             # "PHÒNG TÀI CHÍNH" / "- KẾ HOẠCH": a row a dash opens goes on with the name above, even one that
             # reads like a title ("KẾ HOẠCH", "THÔNG BÁO")
             units[-1][-1] = units[-1][-1].rstrip(" -–") + " -"
