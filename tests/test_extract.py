@@ -994,3 +994,22 @@ def test_an_older_signature_block_with_specks_glued_before_its_prefix() -> None:
     assert strip_junk("_...K/T CHỦ TỊCH") == "K/T CHỦ TỊCH" and strip_junk("„ ... CHỦ TỊCH") == "CHỦ TỊCH"
     got = _position(["TM UBND TỈNH", strip_junk("_...K/T CHỦ TỊCH"), "PHÓ CHỦ TỊCH"], EMPTY)
     assert got is not None and got[0] == "TM. UBND TỈNH - KT. CHỦ TỊCH - PHÓ CHỦ TỊCH" and got[1] < 0.6
+
+
+def test_a_wrapped_abstract_line_set_off_the_title_axis_lost_words_and_goes_to_review() -> None:
+    """rs017: a stamp hid "thực hiện dự" at the start of the abstract's centred second line; OCR read
+    "án sử dụng vốn …", its centre moved right of the title block's axis: offered to review."""
+    def row(y: int, text: str, centre: int) -> tuple[int, int, str, float]:
+        width = sum(24 * len(t) + 16 for t in text.split()) - 16
+        return centre - width // 2, y, text, 95.0
+
+    body = "Thời gian qua, các cấp, các ngành đã có nhiều cố gắng trong lãnh đạo, chỉ đạo điều hành quản lý"
+    first = "Về việc tăng cường công tác quản lý nhà nước để hỗ trợ nhà đầu tư"
+    for second, centre, sure in (("án sử dụng vốn ngoài ngân sách tại tỉnh", 1400, False),
+                                 ("thực hiện dự án sử dụng vốn ngoài ngân sách tại tỉnh", 1240, True)):
+        rows = [(300, 150, "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", 95), row(380, "CHỈ THỊ", 1240), row(440, first, 1240),
+                row(500, second, centre), (200, 620, body, 95), (200, 680, body, 95), (200, 740, body, 95)]
+        text = "\n".join(t for _, _, t, _ in rows[:4]) + "\n\n" + "\n".join(t for _, _, t, _ in rows[4:])
+        got = extract(text, "chi_thi", today=TODAY, pages=[_boxes(rows).model_copy(update={"text": text})])
+        assert got["trich_yeu"].value == f"{first} {second}"
+        assert (got["trich_yeu"].confidence >= 0.6) is sure

@@ -87,8 +87,8 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         if not goes_on and not on_axis and not unfinished:
             # "… về việc thông qua" / "Quy hoạch tổng thể …": a capital right under a line that ends mid-phrase
             # may be its wrapped end the boxes did not show centred; a person confirms where it ends
-            unsure = (j == last + 1 and not parts[-1].rstrip().endswith((".", ";", ":", ")", ","))
-                      and not _BODY_START_RE.match(fold(line)) and centred is not None)
+            unsure = unsure or (j == last + 1 and not parts[-1].rstrip().endswith((".", ";", ":", ")", ","))
+                                and not _BODY_START_RE.match(fold(line)) and centred is not None)
             break
         # "… chức danh và chữ ký:" / "Phó Giám đốc Sở …": a colon goes on when the line sits in the title block
         ended = parts[-1].rstrip().endswith((".", ";")) or (parts[-1].rstrip().endswith(":") and not on_axis)
@@ -96,6 +96,10 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
             break
         if parts[-1].rstrip().endswith(":"):
             unsure = True  # a title block's line seldom ends on a colon: a speck OCR read as one, or printed?
+        if goes_on and not on_axis and centred is not None and axis is not None and centred.off_axis(line, axis):
+            # "… nhà đầu tư" / "án sử dụng vốn …": a wrapped line of the centred title block whose centre moved
+            # right or left: OCR lost words at its edge (under a stamp); a person confirms it
+            unsure = True
         parts.append(line)
         last = j
     return _clean_abstract(" ".join(parts), today, as_printed), unsure
@@ -140,6 +144,14 @@ class _Centred:
     def axis_of(self, line: str) -> float | None:
         cell = self._cell(line)
         return (cell[0] + cell[1]) / 2 if cell else None
+
+    def off_axis(self, line: str, axis: float) -> bool:
+        """Whether a line narrower than the body's is set off the axis (a centred line that lost words)."""
+        cell = self._cell(line)
+        if cell is None:
+            return False
+        x0, x1 = cell
+        return abs((x0 + x1) / 2 - axis) > 0.035 * self.width and x1 - x0 <= 0.85 * self.text_width
 
     def on_axis(self, line: str, axis: float) -> bool:
         cell = self._cell(line)
