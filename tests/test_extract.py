@@ -1013,3 +1013,11 @@ def test_a_wrapped_abstract_line_set_off_the_title_axis_lost_words_and_goes_to_r
         got = extract(text, "chi_thi", today=TODAY, pages=[_boxes(rows).model_copy(update={"text": text})])
         assert got["trich_yeu"].value == f"{first} {second}"
         assert (got["trich_yeu"].confidence >= 0.6) is sure
+
+
+def test_a_forms_identifier_label_is_no_number_line() -> None:
+    """"- Số CMND/CCCD/ĐKKD/Hộ chiếu: 0381…" in a proxy form's header zone: a field label (its colon after
+    the "symbol"), not the paper's number and symbol."""
+    text = ("CÔNG TY CỔ PHẦN DU LỊCH SÔNG HƯƠNG\nGIẤY ỦY QUYỀN\n1. Bên ủy quyền\n- Tên cổ đông: NGUYỄN PHƯƠNG LIÊN\n"
+            "- Số CMND/CCCD/ĐKKD/Hộ chiếu: 038164693339\n")
+    assert "ky_hieu" not in extract(text, "giay_uy_quyen", today=TODAY)

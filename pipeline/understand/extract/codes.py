@@ -36,6 +36,8 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     symbol = find_doc_symbol(header)
     if symbol is not None and not _starts_line(norm, symbol.start):
         symbol = None
+    if symbol is not None and re.match(r"[^\n:]{0,24}:", norm[symbol.end :]):
+        symbol = None  # "- Số CMND/CCCD/ĐKKD/Hộ chiếu: 0381…": a form's field label, not a number line
     if symbol is not None and (not numbers or symbol.start < numbers[0].start):
         numbers = []
     if not numbers:
