@@ -50,6 +50,42 @@ def test_born_digital_pdf_skips_ocr(tmp_path: Path) -> None:
     assert out.read_bytes() == src.read_bytes()
 
 
+def _sign_number_into_gap(src: Path, out: Path, x: float, y: float, text: str) -> Path:
+    """``src`` with a signature field whose appearance draws ``text`` at (x, y), as the signing software of an
+    issuing office draws the number into "Số:      /TB-UBND" outside the page's own text."""
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica))
+        ap = pdf.make_stream(f"BT /F1 13 Tf 0 2 Td ({text}) Tj ET".encode())
+        ap.Type, ap.Subtype, ap.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 40, 16]
+        ap.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        widget = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig, T=pikepdf.String("Signature2"),
+            Rect=[x, y - 2, x + 40, y + 14], F=4, AP=pikepdf.Dictionary(N=ap)))
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([*pdf.pages[0].obj.get("/Annots", []), widget]))
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(list(pdf.pages[0].obj.Annots)), SigFlags=3)
+        pdf.save(out)
+    return out
+
+
+def test_number_a_signature_draws_into_the_gap_is_read_with_the_text_layer(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines = ["ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", "Số:          /TB-UBND", *LINES[3:]]
+    src = save_digital_pdf(tmp_path / "unsigned.pdf", lines)
+    gap_x = 72 + stringWidth("Số: ", "LiberationSerif", 13)
+    signed = _sign_number_into_gap(src, tmp_path / "signed.pdf", gap_x, A4[1] - 72 - 20, "11")
+    # and a gazette's stamp signed into the top margin, over no text of the page: not the paper's text
+    signed = _sign_number_into_gap(signed, tmp_path / "stamped.pdf", 400, A4[1] - 30, "TRUNG TAM CONG BAO")
+    assert "Số: /TB-UBND" in " ".join(plan(src).pages[0].text.split())  # the page's own text: a blank gap
+    [spec] = plan(signed).pages
+    assert spec.kind == "text" and "Số: 11 /TB-UBND" in spec.text  # the number drawn over the gap, not "1 1"
+    assert "TRUNG" not in spec.text
+
+
 def test_scanned_pdf_gets_a_text_layer_over_the_untouched_image(tmp_path: Path) -> None:
     src = save_scan_pdf(tmp_path / "scan.pdf", [text_page(dpi=200), text_page(LINES[::-1], dpi=200)], dpi=200)
     fmt, pages = read_all(src, tmp_path / "work")

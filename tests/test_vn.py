@@ -27,7 +27,14 @@ from pipeline.vn import (
     title_lines,
 )
 from pipeline.vn.codes import dossier_unit, find_doc_numbers
-from pipeline.vn.lexicon import PROVINCES, UNIT_PHRASES, restore_family_name, restore_known, restore_phrases
+from pipeline.vn.lexicon import (
+    ADMIN_BIGRAMS,
+    PROVINCES,
+    UNIT_PHRASES,
+    restore_family_name,
+    restore_known,
+    restore_phrases,
+)
 
 TODAY = date(2025, 11, 20)
 
@@ -316,6 +323,15 @@ def test_restore_phrases(raw: str, restored: str) -> None:
     assert restore_phrases(raw, (*UNIT_PHRASES, *PROVINCES)) == (restored, True)
 
 
+def test_restore_phrases_keeps_punctuation_as_read() -> None:
+    """A phrase that holds a comma ("phòng, chống") gives back its words, not its comma: the one read
+    stays, none is added where OCR read none, and it is never doubled."""
+    assert restore_phrases("công tác phòng, chông tham nhũng", ADMIN_BIGRAMS) == (
+        "công tác phòng, chống tham nhũng", True)
+    assert restore_phrases("KINH TÉ, HẠ TẢNG VÀ ĐÔ THỊ", UNIT_PHRASES) == ("KINH TẾ, HẠ TẦNG VÀ ĐÔ THỊ", True)
+    assert restore_phrases("KINH TÉ HẠ TẢNG VÀ ĐÔ THỊ", UNIT_PHRASES) == ("KINH TẾ HẠ TẦNG VÀ ĐÔ THỊ", True)
+
+
 def test_restore_phrases_leaves_unknown_and_ambiguous_words() -> None:
     assert restore_phrases("ỦY BAN NHÂN DÂN XÃ THANH THẠCH", UNIT_PHRASES) == ("ỦY BAN NHÂN DÂN XÃ THANH THẠCH", False)
     # two phrases folding alike: neither is chosen
@@ -385,3 +401,10 @@ def test_symbol_only_when_there_is_one_and_no_number(text: str) -> None:
     from pipeline.vn.codes import find_doc_symbol
 
     assert find_doc_symbol(text) is None
+
+
+def test_a_year_whose_first_1_a_typewriter_font_made_a_t_is_read() -> None:
+    """"năm T999": OCR of a 1999 typewriter page reads the year's 1 as T; only the year's first digit."""
+    found = find_dates("Cao Bằng, ngày 22 tháng 2 năm T999.", today=TODAY)
+    assert [(d.value, d.repaired) for d in found] == [(date(1999, 2, 22), True)]
+    assert find_dates("ngày 22 tháng T năm 1999", today=TODAY) == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pdfplumber
@@ -196,11 +197,69 @@ def _save_copy(pdf: pikepdf.Pdf, workdir: Path) -> None:
     tmp.replace(workdir / READABLE)
 
 
+def _printed_annotations(path: Path) -> io.BytesIO | None:
+    """A copy of the PDF with the appearance of its annotations drawn into the pages, when any page
+    has some: what a digital signature's widget shows is printed text of the paper. An issuing office
+    numbers and dates a paper as it signs it, and the signing software draws "11" and "08" into
+    "Số: … /TB-UBND" and "ngày … tháng 01" as the appearance of a signature field, outside the page's
+    own text: the text layer alone reads the paper as a blank draft. None when there is nothing to draw."""
+    with pikepdf.open(path) as pdf:
+        drawn = any("/AP" in annot for page in pdf.pages for annot in page.obj.get("/Annots", []))
+        if not drawn:
+            return None
+        with pdfplumber.open(path) as own:
+            for page, text in zip(pdf.pages, own.pages, strict=False):
+                annots = page.obj.get("/Annots")
+                if annots is not None:
+                    # Only what is drawn into the page's own lines (the gap of "Số:      /TB-UBND"): a stamp
+                    # in the margin ("TRUNG TÂM CÔNG BÁO …", the signer's certificate) is no text of the paper.
+                    page.obj.Annots = pikepdf.Array([a for a in annots if "/AP" in a and _over_text(a, text)])
+                text.close()
+        pdf.flatten_annotations(mode="print")  # as on paper: what only shows on screen stays out
+        out = io.BytesIO()
+        pdf.save(out)
+    out.seek(0)
+    return out
+
+
+def _over_text(annot: pikepdf.Object, page: pdfplumber.page.Page) -> bool:
+    """Whether an annotation's rectangle overlaps characters (spaces too) of the page's own text."""
+    try:
+        rect = [float(v) for v in annot.get("/Rect", [])]
+    except (TypeError, ValueError):
+        return False
+    if len(rect) != 4:
+        return False
+    (x0, x1), (y0, y1) = sorted(rect[::2]), sorted(rect[1::2])
+    top, bottom = float(page.height) - y1, float(page.height) - y0
+    return any(float(c["x0"]) < x1 and float(c["x1"]) > x0 and float(c["top"]) < bottom and float(c["bottom"]) > top
+               for c in page.chars)
+
+
+def _without_covered_spaces(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page without the blank characters that a drawn one covers: the page's own text holds the
+    gap of "Số:      /TB-UBND" as spaces, and the number drawn over them would read "5 0 7"."""
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for c in page.chars:
+        if c["text"].strip():
+            lines.setdefault(int(float(c["top"]) // 4), []).append(c)
+
+    def covered(obj: dict[str, Any]) -> bool:
+        x0, x1, top, bottom = (float(obj[k]) for k in ("x0", "x1", "top", "bottom"))
+        row = int(top // 4)
+        return any(min(x1, float(c["x1"])) - max(x0, float(c["x0"])) > 0.5 * (x1 - x0)
+                   and min(bottom, float(c["bottom"])) - max(top, float(c["top"])) > 0.5 * (bottom - top)
+                   for r in (row - 1, row, row + 1) for c in lines.get(r, ()))
+
+    return page.filter(lambda obj: obj.get("object_type") != "char" or bool(obj["text"].strip()) or not covered(obj))
+
+
 def _read_layers(path: Path, rotations: list[int]) -> list[PageSpec]:
     specs = []
-    with pdfplumber.open(path) as pdf:
+    flattened = _printed_annotations(path)
+    with pdfplumber.open(flattened or path) as pdf:
         for i, page in enumerate(pdf.pages):
-            text = page.extract_text() or ""
+            text = (_without_covered_spaces(page) if flattened else page).extract_text() or ""
             dpi = _pdf_page_dpi(page)
             kind: Literal["text", "image"] = "text" if _real_text(page, text) else "image"
             specs.append(

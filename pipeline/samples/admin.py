@@ -104,8 +104,9 @@ def noi_nhan(ctx: Ctx, first: str) -> list[str]:
     return [first, *pool[: ctx.rng.randint(1, 2)], *extra, pool[-1]]
 
 
-def _finish(ctx: Ctx, doc_type: str, ten_loai: str, trich_yeu: str | None, blocks: list[Block]) -> Doc:
-    ctx.meta["ten_loai"] = ten_loai
+def _finish(ctx: Ctx, doc_type: str, ten_loai: str | None, trich_yeu: str | None, blocks: list[Block]) -> Doc:
+    if ten_loai:  # a công văn prints no type name: its label has none (DOMAIN.md, ten_loai "as printed")
+        ctx.meta["ten_loai"] = ten_loai
     if trich_yeu:
         ctx.meta["trich_yeu"] = nfc(trich_yeu)
     return Doc(doc_type, blocks, dict(ctx.meta))
@@ -329,7 +330,7 @@ def cong_van(ctx: Ctx) -> Doc:
                                    "Trân trọng./."])))
     signer = official(rng)
     blocks.append(signature(ctx, signer_lines(rng), signer.name, ["- Như trên;", "- Lưu: VT."]))
-    return _finish(ctx, "cong_van", "Công văn", vv, blocks)
+    return _finish(ctx, "cong_van", None, vv, blocks)
 
 
 _EXTRA_CLAUSES = [

@@ -19,7 +19,7 @@ EARLIEST = date(1945, 1, 1)  # the state's administrative records begin here; ea
 # cannot be meant as a letter.
 _D = r"[0-9OoIil|]"  # folded text: "I" arrives as "i"
 _DD = rf"{_D}(?:\s?{_D})?"
-_YYYY = rf"{_D}(?:\s?{_D}){{3}}"
+_YYYY = rf"[0-9OoIil|t](?:\s?{_D}){{3}}"  # "năm T999": a typewriter's 1 read as T, the year's first digit only
 
 _WORDED_RE = re.compile(
     rf"\bngay\s*(?P<d>{_DD})\s*,?\s*thang\s*(?P<m>{_DD})\s*,?\s*nam\s*(?P<y>{_YYYY})(?![0-9])",
@@ -29,7 +29,7 @@ _WORDED_RE = re.compile(
 _NUMERIC_RE = re.compile(
     rf"(?<![0-9A-Za-z./-])(?P<d>{_DD})\s?(?P<sep>[/.-])\s?(?P<m>{_DD})\s?(?P=sep)\s?(?P<y>{_YYYY})(?![0-9A-Za-z])",
 )
-_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1", " ": None})
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1", "t": "1", " ": None})
 
 
 @dataclass(frozen=True)

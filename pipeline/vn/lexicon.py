@@ -188,6 +188,7 @@ def restore_phrases(text: str, phrases: Iterable[str]) -> tuple[str, bool]:
             lead = tok[: len(tok) - len(tok.lstrip(_EDGE))]
             trail = tok[len(tok.rstrip(_EDGE)) :]
             core = tok.strip(_EDGE)
+            word = word.strip(_EDGE)  # the phrase's own comma ("phòng, chống"): the token's is kept, as read
             new = word if core.isupper() or not core.istitle() else word.title()
             if same_spelling(core, new):
                 new = core  # "UỶ" for "ỦY", "HOÀ" for "HÒA": the old tone placement, printed so

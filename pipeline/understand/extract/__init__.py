@@ -25,10 +25,18 @@ from itertools import pairwise
 from pipeline.understand.classify import find_titles
 from pipeline.understand.extract.abstract import read_abstract
 from pipeline.understand.extract.base import Field, nonempty
-from pipeline.understand.extract.codes import doc_number, land_serial, read_certification, read_codes
+from pipeline.understand.extract.codes import (
+    HANDWRITTEN_NUMBER,
+    doc_number,
+    land_serial,
+    read_certification,
+    read_codes,
+    unsure_day,
+)
 from pipeline.understand.extract.header import (
     HEADER_ZONE,
     NO_BODY,
+    Reading,
     context_places,
     header_lines,
     issue_date,
@@ -51,6 +59,12 @@ from pipeline.vn.names import doubtful_syllables
 from pipeline.vn.ocrfix import is_syllable, syllable_share
 from pipeline.vn.text import fold, nfc, normalize
 from schemas.tasks import PageResult
+
+
+def _marked(text: str) -> bool:
+    """Whether the text is written with Vietnamese marks (a paper typed without any has few or none)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 200 and sum(1 for ch in letters if fold(ch) != ch.lower() or ch in "đĐ") > 0.1 * len(letters)
 
 
 def _language(text: str) -> Field | None:
@@ -137,6 +151,15 @@ def extract_document(
         issued = issue_date(dated, above_title, today)
         if issued is not None:
             out["ngay_ban_hanh"] = issued[0]
+            by_hand = out.get("so") is not None and out["so"].confidence == HANDWRITTEN_NUMBER
+            if doc_type == "khac" and issued[1] is None:
+                # a paper of no known layout with no place-date line: a date standing alone ("Ngày 23 tháng 12
+                # năm 2011" on a routing slip) may be any of its dates; a person says which it is
+                out["ngay_ban_hanh"] = Field(issued[0].value, min(issued[0].confidence, 0.5))
+            if doc_type not in PERSONAL and (by_hand or unsure_day(first)):
+                # the clerk numbers and dates a paper at once, by hand: a day read unsure, or beside a number
+                # written in, is offered to review ("3" for a handwritten "23"), never stored as read
+                out["ngay_ban_hanh"] = Field(issued[0].value, HANDWRITTEN_NUMBER)
         where = issued[1] if issued is not None and issued[1] is not None else place_without_date(dated)
         if where is not None:
             place = restore_known(where.value, lexicon.places) if lexicon.places else None
@@ -147,7 +170,9 @@ def extract_document(
             out["dia_danh"] = Field(place, 0.8) if place and place != where.value else where
         if doc_type not in NO_BODY:
             left, from_boxes = header_lines(lines[:first_page_end], first)
-            body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes)
+            body = issuing_body(left, titles, context_places(norm, lexicon), lexicon, from_boxes,
+                                Reading(as_printed=first is not None and first.source == "text_layer",
+                                        marked=_marked(norm)))
             if body is not None:
                 out["co_quan_ban_hanh"] = body
     abstract = read_abstract(lines, doc_type, titles, header_idx, today, first)
@@ -162,8 +187,7 @@ def extract_document(
     elif doc_type in SUBJECT_IN_TEXT:
         out.update(subject_in_text(lines, today))
     out.update(read_codes(lines, dossier_pattern))
-    cong_van_cues = "so_ky_hieu" in out or (abstract is not None and abstract.value.startswith("V/v"))
-    name = type_name(doc_type, titles, cong_van_cues, lines, header_idx)
+    name = type_name(doc_type, titles, lines, header_idx)
     if name is not None:
         out["ten_loai"] = name
     if page_count is not None and page_count > 0:
@@ -197,6 +221,8 @@ def _specks_in_capitals(value: str) -> bool:
         return False
     if re.search(r"[-–—_]{2,}", value):
         return True  # "XÃ THANH ——— THẠCH": a rule or a stroke read into the name
+    if any(not re.search(r"\w", tok) and tok not in ("-", "–", ",", "&") for tok in value.split()):
+        return True  # "BỘ PHẬN `\" VÀ TRẢ KẾT": specks standing for the words OCR lost
     # "SỞ TÀI ÀI CHÍNH": a word's end read twice
     echoed = any(len(b) >= 2 and a != b and a.endswith(b) for a, b in pairwise(words))
     return echoed or any(not w.isupper() or (len(w) == 1 and w not in _ONE_LETTER_WORDS) for w in words)

@@ -37,7 +37,7 @@ def _is_stop_line(line: str, first: bool = False) -> bool:
     )
 
 
-def _clean_abstract(text: str, today: date) -> str:
+def _clean_abstract(text: str, today: date, as_printed: bool = False) -> str:
     # The right column's place-date merged onto the abstract's line ("V/v … Quảng Trị, ngày …").
     found = place_and_date([text], today)
     if found is not None:
@@ -47,7 +47,7 @@ def _clean_abstract(text: str, today: date) -> str:
             text = cut[: -len(place)]
     text = strip_junk(clean_spacing(text))
     text = re.sub(r"\b([A-ZĐ]{1,5})-\s+([A-ZĐ]{2,})\b", r"\1-\2", text)  # "NQ- HĐND": OCR's space in a symbol
-    if has_marks(text):  # printed (or read) without any marks: leave it so
+    if has_marks(text) and not as_printed:  # printed (or read) without any marks, or a text layer: leave it so
         text, _ = restore_phrases(text, ADMIN_BIGRAMS)
     text = re.sub(r",(?:\s*,)+", ",", text)  # "phòng,, chống": a speck read as a second comma
     text = re.sub(r"\b([Ss])ô(?=\s+\d)", r"\1ố", text)  # "sô 27/2017/NQ-HĐND": the acute lost on "số"
@@ -55,8 +55,11 @@ def _clean_abstract(text: str, today: date) -> str:
 
 
 def _collect_abstract(lines: list[str], start: int, first_text: str, today: date,
-                      centred: _Centred | None = None) -> str:
+                      centred: _Centred | None = None, as_printed: bool = False) -> tuple[str, bool]:
+    """The abstract from its first line on, and whether where it ends is unsure: it stopped at the very next
+    line, mid-phrase, for no boundary of the title block (no blank line, no stop line, no body opening)."""
     parts = [first_text]
+    unsure = False
     last = start
     axis = centred.axis_of(first_text) if centred is not None else None
     for j in nonempty(lines, start + 1)[:5]:
@@ -64,7 +67,10 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         beside = re.match(r"^(?P<stamp>[^|]{1,40})\|\s*(?P<rest>\S.*)$", line)
         if beside and not _syllabic(beside["stamp"]) and _syllabic(beside["rest"]):
             line = beside["rest"]  # "CV T86: KJL#-2 | trên địa bàn tỉnh": a stamp's box beside the wrapped line
-        if j - last > 2 or _is_stop_line(line) or re.match(r"^\W*noi nhan\b", fold(line)) or _LEADER_RE.search(line):
+        # "Thực hiện Công văn số …" opens the body; "thực hiện nhiệm vụ tháng 3", in lower case, is the wrapped end
+        wrapped = line[:1].islower() and bool(re.match(r"thuc hien\b", fold(line)))
+        if (j - last > 2 or (_is_stop_line(line) and not wrapped) or re.match(r"^\W*noi nhan\b", fold(line))
+                or _LEADER_RE.search(line)):
             break
         if len(line.split()) >= 3 and not _syllabic(line):
             break  # a stamp's lines under the abstract ("lpý: Ngày:40/4 L.Ấ A4"), not its wrapped end
@@ -79,16 +85,27 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         unfinished = (centred is None and not parts[-1].rstrip().endswith((".", ";", ":", ")"))
                       and not _BODY_START_RE.match(fold(line)) and len(parts) < 4)
         if not goes_on and not on_axis and not unfinished:
+            # "… về việc thông qua" / "Quy hoạch tổng thể …": a capital right under a line that ends mid-phrase
+            # may be its wrapped end the boxes did not show centred; a person confirms where it ends
+            unsure = unsure or (j == last + 1 and not parts[-1].rstrip().endswith((".", ";", ":", ")", ","))
+                                and not _BODY_START_RE.match(fold(line)) and centred is not None)
             break
         # "… chức danh và chữ ký:" / "Phó Giám đốc Sở …": a colon goes on when the line sits in the title block
         ended = parts[-1].rstrip().endswith((".", ";")) or (parts[-1].rstrip().endswith(":") and not on_axis)
         if ended and not line[0].islower():
             break
+        if parts[-1].rstrip().endswith(":"):
+            unsure = True  # a title block's line seldom ends on a colon: a speck OCR read as one, or printed?
+        if goes_on and not on_axis and centred is not None and axis is not None and centred.off_axis(line, axis):
+            # "… nhà đầu tư" / "án sử dụng vốn …": a wrapped line of the centred title block whose centre moved
+            # right or left: OCR lost words at its edge (under a stamp); a person confirms it
+            unsure = True
         parts.append(line)
         last = j
-    return _clean_abstract(" ".join(parts), today)
+    return _clean_abstract(" ".join(parts), today, as_printed), unsure
 
 
+_UNSURE_END = 0.55  # an abstract whose end is unsure: under the field threshold
 _BODY_START_RE = re.compile(
     r"^\W*(ngay\s+\d|can cu|thuc hien|kinh gui|trong|de\b|nham|sau khi|theo|tai|vao|hien nay|tu ngay|ubnd|uy ban"
     r"|thuong truc|chu tich|so\b|phong|ban\b|hoi dong|thoi gian|qua\b|vua qua|nam\s+\d|sau\b|voi\b|duoc\b)")
@@ -128,6 +145,14 @@ class _Centred:
         cell = self._cell(line)
         return (cell[0] + cell[1]) / 2 if cell else None
 
+    def off_axis(self, line: str, axis: float) -> bool:
+        """Whether a line narrower than the body's is set off the axis (a centred line that lost words)."""
+        cell = self._cell(line)
+        if cell is None:
+            return False
+        x0, x1 = cell
+        return abs((x0 + x1) / 2 - axis) > 0.035 * self.width and x1 - x0 <= 0.85 * self.text_width
+
     def on_axis(self, line: str, axis: float) -> bool:
         cell = self._cell(line)
         if cell is None:
@@ -154,6 +179,7 @@ def _ve_viec(text: str) -> str:
 def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], header_idx: list[int],
                   today: date, first: PageResult | None = None) -> Field | None:
     centred = _Centred(first) if first is not None and first.words and first.width_px else None
+    as_printed = first is not None and first.source == "text_layer"  # no OCR damage to repair
     own = [t for t in titles if t.doc_type == doc_type]
     if own:
         title = own[0]
@@ -170,13 +196,15 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
             m = VV_RE.match(fold(line))
             if m and fold(line).lstrip().startswith("ve viec"):
                 clean = line.lstrip().startswith("Về việc")
-                value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
-                return Field(value, 0.9 if clean else 0.75) if _syllabic(value) else None
+                text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
+                value = _ve_viec(text)
+                return Field(value, _UNSURE_END if unsure else 0.9 if clean else 0.75) if _syllabic(value) else None
             if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
                     and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
-                value = _ve_viec(_collect_abstract(lines, i, line, today, centred))
-                return Field(value, 0.7) if _syllabic(value) else None
+                text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
+                value = _ve_viec(text)
+                return Field(value, _UNSURE_END if unsure else 0.7) if _syllabic(value) else None
             if not is_upper_line(line):
                 break  # the line after the title is not an abstract; do not look further down
             n += 1
@@ -190,8 +218,8 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 continue
             clean = bool(re.match(r"^\W*(V/v|Về việc)\b", line))
             prefix = "Về việc" if fold(line).lstrip().startswith("ve viec") else "V/v"
-            value = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred)
+            value, unsure = _collect_abstract(lines, i, f"{prefix} {rest}", today, centred, as_printed)
             if _LEADER_RE.search(value) or not _syllabic(value):
                 return None  # a blank template's "V/v …(1)…" or a handwritten scrawl
-            return Field(value, 0.9 if clean else 0.75)
+            return Field(value, _UNSURE_END if unsure else 0.9 if clean else 0.75)
     return None

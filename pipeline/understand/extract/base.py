@@ -68,6 +68,11 @@ def strip_junk(text: str) -> str:
     """``text`` without junk tokens at either end."""
     tokens = text.split()
     while tokens and is_junk_token(tokens[0]):
+        # "_...K/T": specks glued before the first word; the word stays
+        rest = re.sub(r"^[\W_]+", "", tokens[0])
+        if rest and rest != tokens[0] and not is_junk_token(rest) and any(_is_letter(ch) for ch in rest[:1]):
+            tokens[0] = rest
+            break
         tokens.pop(0)
     while tokens and is_junk_token(tokens[-1]):
         tokens.pop()

@@ -30,11 +30,14 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
                ) -> dict[str, Field]:
     # The header's own number starts its line (the left column); "… Nghị quyết: Số 39/2011/NQ-HĐND"
     # in an abstract and the "Số: 2352" of an incoming-mail stamp do not.
+    header = _LABEL_S_RE.sub("S", header)  # "_§ố: Ô# /CT-UBND": OCR's "§" for the label's bold "S"
     norm = normalize(header)
     numbers = [dn for dn in find_doc_numbers(header) if _starts_line(norm, dn.start)]
     symbol = find_doc_symbol(header)
     if symbol is not None and not _starts_line(norm, symbol.start):
         symbol = None
+    if symbol is not None and re.match(r"[^\n:]{0,24}:", norm[symbol.end :]):
+        symbol = None  # "- Số CMND/CCCD/ĐKKD/Hộ chiếu: 0381…": a form's field label, not a number line
     if symbol is not None and (not numbers or symbol.start < numbers[0].start):
         numbers = []
     if not numbers:
@@ -46,7 +49,11 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     c = conf_of(0.95, dn.repaired, 0.2)
     if not dn.so.strip("0"):
         return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
-    if dn.gap and (_unsure_number(dn.so, first) or day_by_hand(norm)):
+    # "Số: O4": a letter read for a digit; typed digits OCR seldom reads as letters, a written-in "6" often
+    label = re.match(r"\W*S\S?\s*[:;.]?\s*(?P<num>[0-9OoIl|ÓóÒòÔôÕõỌọ]+)", norm[dn.start : dn.end])
+    ocr = first is None or first.source == "ocr"
+    read_as_letters = ocr and label is not None and not label["num"].isdigit()  # "O4", "ó4", "l2"
+    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)) or read_as_letters:
         # a number filled into the printed gap and read with low confidence is most often handwriting
         # tesseract misreads ("04" for "01"); so is one beside a day the hand filled in (the clerk numbers
         # and dates a paper at once, "ngày 4}' tháng 9"), however sure OCR was: the symbol is printed and
@@ -56,6 +63,7 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     return {"so": Field(dn.so, c), "ky_hieu": Field(dn.ky_hieu, c), "so_ky_hieu": Field(dn.so_ky_hieu, c)}
 
 
+_LABEL_S_RE = re.compile(r"(?:(?<=^)|(?<=[\s_]))[§$](?=[ốôóòoO6]\s?[:;.])", re.MULTILINE)
 HANDWRITTEN_NUMBER = 0.45  # under the field review threshold: a person confirms it
 # The day of a place-date line, when it is not one or two clean digits: "ngày/4}' tháng", "ngày Íð tháng".
 _DAY_SLOT_RE = re.compile(r"\bngay(?P<day>[^\n]{0,8}?)thang\b")
@@ -72,16 +80,53 @@ def day_by_hand(header: str) -> bool:
 
 def _starts_line(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
-    return not re.search(r"\w", text[line_start:start])
+    return not re.search(r"[^\W_]", text[line_start:start])  # a rule's "_" before the label is no word
 
 
 def _unsure_number(so: str, page: PageResult | None) -> bool:
-    """Whether OCR read the number ``so`` with low confidence on the page (no words: unknown, so not)."""
+    """Whether OCR read the number ``so`` with low confidence in the page's header (no words: unknown, so
+    not): the word that is the number alone ("O4"), the one after the "Số:" label when there is one.
+    Whether in a printed gap or not, a number tesseract is unsure of is most often handwriting it misread."""
     if page is None or page.source != "ocr" or not page.words:
         return False
-    confs = [w.conf for w in page.words if re.sub(r"\D", "", w.text.translate(_DIGITS)).endswith(so)
-             and sum(ch.isdigit() for ch in w.text) >= len(so) and len(w.text) <= len(so) + 5]
+    top = 0.4 * page.height_px if page.height_px else float("inf")
+    zone = [w for w in page.words if w.top < top]
+    for label in (w for w in zone if re.match(r"^\W*s[o6]\s*[:;.]\W*$", fold(w.text))):
+        # the number's own word follows the label on its row; a word that also holds the label or the symbol
+        # ("Số:23", "25/QĐ-UBND") says nothing of the digits: tesseract scores typed ones there under 30 too
+        after = [w for w in zone if w.left > label.left and abs(w.top - label.top) < max(w.height, label.height)]
+        word = min(after, key=lambda w: w.left, default=None)
+        if word is not None and _number_word(word.text.translate(_DIGITS)) == so:
+            return word.conf < _SURE_NUMBER
+    confs = [w.conf for w in zone if _number_word(w.text.translate(_DIGITS)) == so]
     return bool(confs) and max(confs) < _SURE_NUMBER
+
+
+def _number_word(text: str) -> str | None:
+    """The number of a word that is the number alone ("04", "⁄11"), else None."""
+    m = re.fullmatch(r"[^\w/]*(\d{1,6})\W*", text)
+    return m[1] if m else None
+
+
+def unsure_day(page: PageResult | None) -> bool:
+    """Whether OCR read the day of the header's place-date line with low confidence: the word before
+    "tháng" on the row that holds "ngày" (or "04tháng", glued), in the top of the page."""
+    if page is None or page.source != "ocr" or not page.words:
+        return False
+    top = 0.4 * page.height_px if page.height_px else float("inf")
+    zone = [w for w in page.words if w.top < top]
+    for month in sorted(zone, key=lambda w: (w.top, w.left)):
+        if not re.search(r"thang\W*$", fold(month.text)):
+            continue
+        row = [w for w in zone if abs(w.top - month.top) < max(w.height, month.height) and w.left < month.left]
+        if not any("ngay" in fold(w.text) for w in row):
+            continue  # a "tháng" of running text, not the place-date line
+        before = max(row, key=lambda w: w.left)
+        # the day's digits: in the word before "tháng", or glued to it ("04tháng")
+        day = [w for w in (before, month)
+               if re.search(r"\d", re.sub(r"thang\W*$", "", fold(w.text.translate(_DIGITS))))]
+        return any(w.conf < _SURE_NUMBER for w in day)
+    return False
 
 
 _SURE_NUMBER = 85.0  # tesseract's word confidence above which a typed number reads right

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from pipeline.understand.classify import TitleHit
@@ -114,18 +115,34 @@ def context_places(text: str, lexicon: Lexicon) -> list[str]:
     return [name for _, name in sorted(by_fold.values(), reverse=True)]
 
 
-def _restore_body(body: str, places: list[str], lexicon: Lexicon) -> tuple[str, bool]:
+def _restore_body(body: str, places: list[str], lexicon: Lexicon, reading: Reading) -> tuple[str, bool, bool]:
+    """(the body, whether it was repaired, whether it is unsure)."""
+    if reading.as_printed:
+        return body, False, False  # a text layer is the paper's own text: "TRUYỂN" is its typo, not OCR's
     known = restore_known(body, lexicon.bodies, min_ratio=0.9) if lexicon.bodies else None
     if known is not None:
-        return known, known != body
-    if not has_marks(body):
-        return body, False  # printed (or read) without marks: leave it as the page has it
+        return known, known != body, False
     restored, changed = restore_phrases(body, (*UNIT_PHRASES, *PROVINCES, *places))
-    return restored, changed
+    if not has_marks(body):
+        if reading.marked and changed:
+            # "VAN PHONG" over a body of marked text: OCR lost the bold capitals' marks; the words say which
+            # they were, a person confirms them
+            return restored, True, True
+        return body, False, False  # printed (or read) without marks: leave it as the page has it
+    return restored, changed, False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the document's text was got: ``as_printed`` (a text layer: no OCR damage to repair) and ``marked``
+    (its running text carries Vietnamese marks, so a header without any lost them to OCR)."""
+
+    as_printed: bool = False
+    marked: bool = False
 
 
 def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lexicon: Lexicon,
-                  from_boxes: bool) -> Field | None:
+                 from_boxes: bool, reading: Reading = Reading()) -> Field | None:
     title_texts = {fold(t.line) for t in titles}
     units: list[list[str]] = []
     for raw in left[:10]:
@@ -133,6 +150,13 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
         if line and re.search(r"\w\s*[-–]\s*$", raw) and len(line.split()) >= 2:
             line += " -"  # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM -": the name goes on below
         folded = fold(line)
+        if (units and re.match(r"^\s*[-–]\s*[^\W\d_]", raw) and line and is_upper_line(line)
+                and not MOTTO_PART_RE.search(folded) and not _ORG_HEAD_RE.match(folded) and len(line.split()) <= 6):
+            # "PHÒNG TÀI CHÍNH" / "- KẾ HOẠCH": a row a dash opens goes on with the name above, even one that
+            # reads like a title ("KẾ HOẠCH", "THÔNG BÁO")
+            units[-1][-1] = units[-1][-1].rstrip(" -–") + " -"
+            units[-1].append(line)
+            continue
         if (SO_LABEL_RE.match(folded) or VV_RE.match(folded) or folded in title_texts
                 or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)
                 or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded)):
@@ -155,9 +179,9 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
         return None
     body = " ".join(units[-1])
     body = re.sub(r"\s+([-–])\s*", r" \1 ", body) if re.search(r"\S[-–]\s", body) else body
-    body, repaired = _restore_body(clean_spacing(body), places, lexicon)
+    body, repaired, unsure = _restore_body(clean_spacing(body), places, lexicon, reading)
     conf = (0.9 if from_boxes else 0.85) if len(units) > 1 or len(units[0]) > 1 else 0.75
-    return Field(body, round(conf - (0.1 if repaired else 0.0), 3))
+    return Field(body, 0.5 if unsure else round(conf - (0.1 if repaired else 0.0), 3))
 
 
 def _continues(unit: list[str], line: str) -> bool:

@@ -71,25 +71,40 @@ def _trailing_upper(line: str) -> tuple[str, bool]:
     return " ".join(run), len(run) == len(tokens)
 
 
+# Captions a civil-status or certified paper prints over its signer, standing for the position when no
+# title follows ("NGƯỜI KÝ GIẤY KHAI SINH" over the name alone).
+SIGNING_CAPTIONS: tuple[str, ...] = (
+    "NGƯỜI KÝ GIẤY KHAI SINH", "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT HÔN", "NGƯỜI KÝ GIẤY XÁC NHẬN",
+    "NGƯỜI THỰC HIỆN CHỨNG THỰC",
+)
+# Prefixes as papers before Decree 30 (and some still) print them: "T/M", "K/T", "T/L".
+_SLASHED_PREFIX_RE = re.compile(r"^(T|K)\s*/\s*(M|T|L)\b\.?\s*")
+
+
 @lru_cache(maxsize=64)
 def _position_vocabulary(learned: tuple[str, ...]) -> dict[str, str]:
     """Folded → printed, for every position line Decree 30 allows (prefix + title or body), and the
     single-line positions reviewers typed."""
-    heads = (*POSITION_TITLES, *(p.upper() for p in learned if " - " not in p))
+    heads = (*POSITION_TITLES, *SIGNING_CAPTIONS, *(p.upper() for p in learned if " - " not in p))
     lines = [*heads, *(f"{p} {h}" for p in SIGN_PREFIXES for h in (*POSITION_TITLES, *COLLECTIVES))]
     return {re.sub(r"\s+", " ", fold(p)): p for p in lines}
 
 
-def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, bool, bool]:
+def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -> tuple[str, bool, bool, bool]:
     """(the position line as printed, whether it needed repair, whether it is a known one, whether
     it was cut off a row where OCR ran two columns' positions together)."""
     tokens = [t for t in seg.split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
-    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)\s*[.,:;]?\s+", r"\1. ", " ".join(tokens))
+    # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN");
+    # "T/M", "K/T": the older spelling of the same prefixes
+    joined = _SLASHED_PREFIX_RE.sub(lambda m: f"{m[1]}{m[2]}. ", " ".join(tokens))
+    seg = re.sub(r"^(KT|TM|TL|TUQ|Q)(?:\s*[.,:;]\s*|\s+)", r"\1. ", joined)
     key = re.sub(r"\s+", " ", fold(seg)).strip()
     if key in vocab:
         canon = vocab[key]
-        if not has_marks(seg):
+        if not has_marks(seg) and not marked:
             return seg, False, True, False  # printed (or read) without any marks: leave it as the page has it
+        if not has_marks(seg):
+            return canon, True, True, False  # "CHANH VAN PHONG" under "TL. CHỦ TỊCH": OCR lost this row's marks
         if not is_upper_line(seg):
             canon = sentence_case(canon)  # a citizen's caption printed "Người yêu cầu" stays so
         if all(same_spelling(a, b) for a, b in zip(seg.split(), canon.split(), strict=False)):
@@ -116,6 +131,25 @@ def _canonical_position(seg: str, vocab: dict[str, str]) -> tuple[str, bool, boo
     return seg, False, False, False
 
 
+UNKNOWN_POSITION = 0.55
+
+
+def _join_wrapped(segments: list[str], vocab: dict[str, str]) -> list[str]:
+    """Rows of the block with a position's wrapped last word put back on its row ("TM. ỦY BAN NHÂN DÂN PHƯỜNG
+    ĐỒNG" / "HỚI", "NGƯỜI KÝ GIẤY CHỨNG NHẬN KẾT" / "HÔN"): a row of one word goes on with the row above
+    when that row is no position by itself, or together they make one."""
+    out: list[str] = []
+    for seg in segments:
+        words = seg.split()
+        if (out and len(words) == 1 and len(words[0]) >= 2 and words[0].isupper() and is_syllable(words[0])
+                and (not _canonical_position(out[-1], vocab)[2]
+                     or _canonical_position(f"{out[-1]} {seg}", vocab)[2])):
+            out[-1] = f"{out[-1]} {seg}"
+            continue
+        out.append(seg)
+    return out
+
+
 def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] | None:
     """The position from the lines of a signature block, checked against how Decree 30 writes it.
 
@@ -127,14 +161,15 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
     parts: list[tuple[str, bool]] = []
     merged = False
     knowns: list[bool] = []
-    for seg in segments:
-        text, repaired, known, cut = _canonical_position(clean_spacing(seg), vocab)
+    marked = any(has_marks(seg) for seg in segments)  # a row without marks among marked ones lost them to OCR
+    for seg in _join_wrapped(segments, vocab):
+        text, repaired, known, cut = _canonical_position(clean_spacing(seg), vocab, marked)
         merged = merged or cut
         if not text:
             continue
         if not known:
             words = re.findall(r"[^\W\d_]+", text)
-            real = sum(is_syllable(w) for w in words)
+            real = sum(is_syllable(w) or w in ("UBND", "HĐND") for w in words)  # "TM. UBND TỈNH" of older papers
             if len(words) < 2 or real * 2 < len(words) or not all(
                     is_syllable(w) or (w.isupper() and len(w) <= 5) for w in words):
                 continue  # seal rim or signature read as letters ("NV SG")
@@ -174,6 +209,10 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
         penalty += 0.15
     repaired_any = any(r for _, r in fixed)
     conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
+    if not all(_canonical_position(text, vocab)[2] for text, _ in fixed):
+        # a row no position Decree 30 allows ("TRƯỞNG PHÒNG - XU SỐ": the seal's rim read as words): a
+        # person confirms it
+        conf = min(conf, UNKNOWN_POSITION)
     # Rows are joined with " - "; a row ending on a comma or "VÀ" wrapped mid-title ("THỦ TRƯỞNG CƠ SỞ KHÁM
     # BỆNH," / "CHỮA BỆNH") and goes on with a space.
     value = ""
@@ -239,7 +278,13 @@ def _signer_name(line: str, *, column: bool, merged: bool = False) -> tuple[str,
     if not all(NAME_TOKEN_RE.match(t) and t[0].isupper() and (len(t) == 1 or t[1:].islower()) and vietnamese_word(t)
                for t in tokens):
         return None
+    if restore_family_name(tokens[0]) is None:
+        # a Vietnamese name opens with its family name: "Công Trung" lost "Bùi" under the seal
+        return " ".join(tokens), UNKNOWN_FAMILY
     return " ".join(tokens), (0.85 if not repaired else 0.75)
+
+
+UNKNOWN_FAMILY = 0.55  # a signer's name whose first word is no family name known: a person confirms it
 
 
 def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
@@ -289,12 +334,16 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     k = block_end
     while k >= 0 and len(block) < 5:
         seg, whole = segment(k)
-        if not seg and not column and block and k > 0 and is_position(segment(k - 1)[0]):
-            # "- CT, PCT UBND tỉnh;": a recipients' line wholly in the left column, between two rows of
-            # the block ("KT. CHÁNH VĂN PHÒNG" above, "PHÓ CHÁNH VĂN PHÒNG" below) in the merged text
-            k -= 1
-            continue
-        if not seg or not (is_position(seg) or (whole and is_upper_line(seg))):
+        row = bool(seg) and (is_position(seg) or (whole and is_upper_line(seg)))
+        if not column and block and not row:
+            # "- CT, PCT UBND tỉnh;", "- Bộ Tư pháp (Cục KTVB);": recipients' lines wholly in the left column
+            # (one or two) between two rows of the block ("KT. CHỦ TỊCH" above, "PHÓ CHỦ TỊCH" below) in the
+            # merged text
+            above = next((j for j in (1, 2) if k - j >= 0 and is_position(segment(k - j)[0])), None)
+            if above is not None:
+                k -= above
+                continue
+        if not row:
             break
         if block and rows is not None and _far_above(rows[zone[k]], rows[zone[k + 1]]):
             break  # a title or heading far above the block ("GIẤY ỦY QUYỀN" over "BÊN ỦY QUYỀN")
@@ -315,11 +364,16 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     if position is not None:
         value, conf, merged = position
         out["chuc_vu_nguoi_ky"] = Field(value, conf)
-    for i in zone[block_end + 1 : block_end + 7]:
+    # In flat text (a text layer, no boxes) the name sits under the space of the signature and the seal, a
+    # recipients' list beside it: it may come many lines below the block, down to the end of the page.
+    below = zone[block_end + 1 : block_end + 7] if column else zone[block_end + 1 :]
+    for n, i in enumerate(below):
         found = _signer_name(lines[i], column=column, merged=merged and not column)
         if found is None:
             continue
         name, conf = found
+        if n >= 6:
+            conf = round(conf - 0.1, 3)  # far from the block: more room for a recipient's name
         # The block's axis, from the lines read whole: a damaged one ("NBÊN A") lost part of its span.
         axis = [spans[zone[k]] for k in range(block_start, block_end + 1)
                 if spans and lines[zone[k]].strip() and not _canonical_position(lines[zone[k]].strip(), vocab)[1]]
@@ -364,8 +418,22 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
     last = readable[-1] if readable else None
     if last is None:
         return _signature(lines, lexicon, column=False)
+    found = _page_signature(last, [p for p in readable if p is not last], lexicon)
+    if found:
+        return found
+    # No block on the last page: an annex follows the signature ("DANH SÁCH … kèm theo Quyết định", a blank
+    # registration list). The signature page is the last one before it whose left column holds "Nơi nhận".
+    for k in range(len(readable) - 2, max(len(readable) - 5, -1), -1):
+        page = readable[k]
+        if any(re.match(r"^\W*noi nhan\b", fold(c.text))
+               for c in column_of(layout_cells(page), page.width_px or 0, "left")):
+            return _page_signature(page, readable[:k], lexicon)
+    return found
+
+
+def _page_signature(last: PageResult, earlier: list[PageResult], lexicon: Lexicon) -> dict[str, Field]:
+    """The signature block of one page (with the page before it when its last lines spilled over)."""
     cells = layout_cells(last)
-    earlier = [p for p in readable if p is not last]
     if len(cells) < 6 and earlier and earlier[-1].page_no < last.page_no:
         # the block's last lines spilled over onto a page of their own: read it with the page before
         prev = earlier[-1]

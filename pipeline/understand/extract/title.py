@@ -68,8 +68,7 @@ def _first_title_line(lines: list[str], header_idx: list[int]) -> str | None:
     return None
 
 
-def type_name(doc_type: str, titles: list[TitleHit], has_cong_van_cues: bool, lines: list[str],
-               header_idx: list[int]) -> Field | None:
+def type_name(doc_type: str, titles: list[TitleHit], lines: list[str], header_idx: list[int]) -> Field | None:
     own = [t for t in titles if t.doc_type == doc_type]
     if doc_type == "ban_sao_chung_thuc":
         text = fold("\n".join(lines))
@@ -84,6 +83,13 @@ def type_name(doc_type: str, titles: list[TitleHit], has_cong_van_cues: bool, li
                 return Field(sentence_case(known), 0.9 if known == printed else 0.8)
             return Field(sentence_case(printed), 0.85 if has_marks(printed) else 0.6)
         printed = sentence_case(own[0].printed)
+        if doc_type == "khac":
+            # a paper of no known class is named by its whole title ("PHIẾU XỬ LÝ VĂN BẢN", "NỘI QUY, QUY CHẾ
+            # LÀM VIỆC"), not by the cue that found it ("PHIẾU XỬ LÝ")
+            whole = strip_junk(split_motto(own[0].line)[0].strip())
+            words = re.findall(r"[^\W\d_]+", whole)
+            if is_upper_line(whole) and len(words) <= 8 and all(is_syllable(w) for w in words):
+                printed = sentence_case(whole)
         canonical = TYPE_NAMES.get(doc_type)
         if canonical and fold(printed) == fold(canonical) and printed != canonical:
             if all(same_spelling(a, b) for a, b in zip(printed.split(), canonical.split(), strict=False)):
@@ -92,8 +98,8 @@ def type_name(doc_type: str, titles: list[TitleHit], has_cong_van_cues: bool, li
         if fold(printed) == printed.lower():
             return Field(printed, 0.6)  # printed without any mark: probably lost by OCR
         return Field(printed, 0.9)
-    if doc_type == "cong_van" and has_cong_van_cues:
-        return Field("Công văn", 0.6)  # Decree 30 prints no type name on a công văn
+    # A công văn prints no type name (Decree 30): ten_loai is the name as printed, so it has none; its kind
+    # is its class.
     if doc_type == "khac":
         line = _first_title_line(lines, header_idx)
         if line is not None:
