@@ -813,6 +813,9 @@ def test_a_name_with_a_syllable_names_hardly_carry_beside_a_common_twin_goes_to_
     assert doubtful_syllables("Nguyễn Phương Đuyên") == [("Đuyên", "Duyên")]
     for name in ("Giàng A Páo", "Lò Văn Sơn", "Nguyễn Hữu Phước", "Trần Thị Mai", "Hoàng Thị Bích Ngọc"):
         assert doubtful_syllables(name) == [], name
+    # a Hmong family name is a family name: neither "repaired" to its twin nor doubted as unknown
+    hmong = signer("Giàng Seo Páo")
+    assert hmong.value == "Giàng Seo Páo" and hmong.confidence > 0.6
 
 
 def test_a_value_holding_a_word_ocr_read_only_weakly_goes_to_review() -> None:

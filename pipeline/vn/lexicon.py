@@ -99,6 +99,10 @@ FAMILY_NAMES: tuple[str, ...] = (
     "Khổng", "Lã", "Lạc", "Lục", "Ninh", "Ông", "Tiêu", "Tống", "Trình", "Ứng", "Viên", "Bạch", "Cù",
     "Đồng", "Hàn", "Hầu", "Khương", "Lò", "Mã", "Nông", "Phí", "Sầm", "Thạch", "Thiều", "Trà", "Vi",
     "Kha", "Mẫn", "Bế", "Cầm", "Nhan", "Ôn", "Quản", "Thang", "Uông",
+    # the northern minorities' (Hmong, Thái, Dao) in their Vietnamese spelling: each has a common twin
+    # ("Giàng"/"Giang") that would otherwise take its place or doubt it (pipeline/vn/names.py)
+    "Giàng", "Vàng", "Sùng", "Thào", "Mùa", "Hạng", "Lầu", "Tráng", "Vừ", "Lù", "Chá", "Quàng", "Lường",
+    "Tòng", "Lèo", "Chảo", "Tẩn", "Bàn", "Ma",
 )
 
 # Titles of the one-stop-shop forms (Decree 61/2018 and Circular 01/2018/TT-VPCP).

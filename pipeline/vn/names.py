@@ -5,6 +5,7 @@ each a valid syllable (so the garbled-word check passes it) and read with confid
 is rare in names while its twin with other marks is common is such a misreading more often than a rare
 name: the value goes to review rather than being stored as sure. It is not corrected: a rare name is
 somebody's name (the minorities' names of the north, a family's own choice), and a person decides.
+The family names the lexicon knows (the northern minorities' among them) are names whatever their count.
 The counts come from scripts/name_syllables.py (pipeline/vn/name_syllables.txt says from where).
 """
 
@@ -14,6 +15,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
+from pipeline.vn.lexicon import FAMILY_NAMES
 from pipeline.vn.text import fold, nfc
 
 SYLLABLES = Path(__file__).with_name("name_syllables.txt")
@@ -22,13 +24,6 @@ SYLLABLES = Path(__file__).with_name("name_syllables.txt")
 RARE = 2
 # A twin seen this often is the likelier reading of a rare syllable ("Dũng" 150 times, "Đũng" never).
 COMMON_TWIN = 20
-# Family names of the northern minorities (Hmong, Thái, Dao, Tày, Nùng), in their Vietnamese spelling,
-# that the source's students hardly carry: each has a common twin ("Giàng"/"Giang", "Lò"/"Lê"…) and
-# would send every such name to review.
-MINORITY_FAMILY_NAMES = frozenset({
-    "Giàng", "Vàng", "Sùng", "Thào", "Mùa", "Hầu", "Hạng", "Lầu", "Tráng", "Vừ", "Lù", "Chá",
-    "Lò", "Quàng", "Cầm", "Lường", "Tòng", "Lèo", "Chảo", "Tẩn", "Bàn", "Nông", "Lục", "Bế", "Ma",
-})
 
 
 @cache
@@ -57,7 +52,7 @@ def doubtful_syllables(name: str) -> list[tuple[str, str]]:
     out = []
     for word in nfc(name).split():
         syllable = word.capitalize()
-        if not syllable.isalpha() or counts.get(syllable, 0) >= RARE or syllable in MINORITY_FAMILY_NAMES:
+        if not syllable.isalpha() or counts.get(syllable, 0) >= RARE or syllable in FAMILY_NAMES:
             continue
         n, twin = twins.get(fold(syllable), (0, ""))
         if n >= COMMON_TWIN and twin != syllable:
