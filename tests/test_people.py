@@ -282,6 +282,93 @@ def test_rendered_power_of_attorney_read_by_tesseract() -> None:
     assert [(n, i) for _, n, i in parties] == [("Lê Văn Bình", "045085007890")], text
 
 
+# --- wordings and layouts of other offices' templates -----------------------------------------------
+def test_complaint_and_denunciation_name_their_author() -> None:
+    for role in ("khiếu nại", "tố cáo", "kiến nghị"):
+        text = f"""ĐƠN {role.upper()}
+Kính gửi: Thanh tra tỉnh Quảng Trị
+Họ và tên người {role}: Nguyễn Anh Tài
+Địa chỉ: tổ dân phố Bắc, phường Đông Hà, tỉnh Quảng Trị
+Số CMND/Hộ chiếu/Thẻ căn cước công dân: 038084511100
+Ngày cấp, nơi cấp: 10/5/2021, Cục Cảnh sát quản lý hành chính về trật tự xã hội
+"""
+        citizen, _ = _people(text, "don")
+        assert citizen == {"ho_ten": "Nguyễn Anh Tài", "so_dinh_danh": "038084511100"}, role
+
+
+def test_birth_certificate_of_a_hospital_names_the_mother_or_the_one_raising_the_child() -> None:
+    text = """GIẤY CHỨNG SINH
+Họ và tên mẹ/Người nuôi dưỡng: HOÀNG MỸ LAN
+Năm sinh: 2004 Dân tộc: Kinh
+Số CMND/Hộ chiếu/Số định danh cá nhân: 040304254815
+Nơi đăng ký thường trú: tổ dân phố Bắc, phường Hải Châu, thành phố Đà Nẵng
+Dự định đặt tên con là: Trần Hoàng Tiến
+"""
+    citizen, _ = _people(text, "giay_chung_sinh")
+    assert citizen == {"ho_ten": "Hoàng Mỹ Lan", "so_dinh_danh": "040304254815"}
+
+
+def test_household_business_certificate_names_its_owner() -> None:
+    text = """GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH
+Mã số hộ kinh doanh: 32A8432634
+1. Tên hộ kinh doanh (ghi bằng chữ in hoa): HỘ KINH DOANH NGUYỄN VĂN HƯNG
+4. Vốn kinh doanh: 242.000.000 đồng
+5. Chủ hộ kinh doanh: Nguyễn Văn Hưng
+Số định danh cá nhân: 045068408796
+"""
+    citizen, _ = _people(text, "gcn_ho_kinh_doanh")
+    assert citizen == {"ho_ten": "Nguyễn Văn Hưng", "so_dinh_danh": "045068408796"}
+
+
+@pytest.mark.parametrize(("copied", "name"), [
+    ("SỔ HỘ KHẨU\nHọ và tên chủ hộ: Trần Văn Bình\nSố nhà, đường phố, thôn: thôn 3, xã Cam Lộ\n", "Trần Văn Bình"),
+    ("BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG\nCho: Lê Thị Mai\nNgày sinh: 02/03/2004\nXếp loại tốt nghiệp: Khá\n",
+     "Lê Thị Mai"),
+    ("QUYẾT ĐỊNH\nVề việc giao đất ở\nĐiều 1. Giao đất ở cho hộ bà Nguyễn Thị Châu.\n", "Nguyễn Thị Châu"),
+], ids=["household register", "diploma", "decision"])
+def test_certified_copy_names_the_holder_of_the_copied_paper(copied: str, name: str) -> None:
+    text = copied + """CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH
+Số chứng thực: 1262 Quyển số: 03/2020-SCT/BS
+ngày 12 tháng 4 năm 2020
+NGƯỜI THỰC HIỆN CHỨNG THỰC
+(Ký, ghi rõ họ tên và đóng dấu)
+Lương Thị Chi
+"""
+    citizen, _ = _people(text, "ban_sao_chung_thuc")
+    assert citizen == {"ho_ten": name}
+
+
+def test_land_certificate_names_its_holder_with_a_cccd_number() -> None:
+    text = """GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT
+I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất
+Bà Lê Thị Chi, năm sinh 1987, CCCD số 038187081442; địa chỉ thường trú: thôn
+Thượng, xã Quảng Điền, thành phố Huế.
+II. Thửa đất, nhà ở và tài sản khác gắn liền với đất
+"""
+    got = _read(text, "gcn_qsdd").fields
+    assert (got["ho_ten"].value, got["so_dinh_danh"].value) == ("Lê Thị Chi", "038187081442")
+
+
+def test_building_permit_names_its_grantee() -> None:
+    text = """GIẤY PHÉP XÂY DỰNG
+(Sử dụng cho nhà ở riêng lẻ)
+1. Cấp cho: Ông Võ Văn Lộc
+Địa chỉ: thôn Tân Sơn, xã Vĩnh Linh, tỉnh Quảng Trị
+2. Được phép xây dựng công trình: Nhà ở riêng lẻ
+"""
+    got = _read(text, "giay_phep_xay_dung").fields
+    assert got["ho_ten"].value == "Võ Văn Lộc" and "so_dinh_danh" not in got
+
+
+def test_a_copied_decision_about_two_households_names_no_citizen() -> None:
+    text = """QUYẾT ĐỊNH
+Về việc giao đất ở
+Điều 1. Giao đất ở cho hộ bà Nguyễn Thị Châu và cho hộ ông Lê Văn Bình.
+CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN CHÍNH
+"""
+    assert "ho_ten" not in _read(text, "ban_sao_chung_thuc").fields
+
+
 # --- the real set (not committed: fetched from public repositories, /work/ext/realset) ---------------
 REALSET = Path("/work/ext/realset")
 

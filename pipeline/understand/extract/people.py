@@ -95,20 +95,22 @@ class Party:
 # subject (no qualifier), applicant, submitter, owner, payer, mother, father, wife, husband, deceased,
 # principal, agent, registrant, other
 _QUALIFIERS: list[tuple[str, str]] = [
-    (r"(?:cua\s+)?nguoi\s+(?:yeu cau|khai|lam don|de nghi|viet don)(?:\s+dang ky(?:\s+\w+){0,2})?", "applicant"),
+    (r"(?:cua\s+)?nguoi\s+(?:yeu cau|khai|lam don|de nghi|viet don|khieu nai|to cao|kien nghi|phan anh|khoi kien)"
+     r"(?:\s+dang ky(?:\s+\w+){0,2})?", "applicant"),
     (r"(?:cua\s+)?nguoi\s+di\s+dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?", "registrant"),
     (r"(?:cua\s+)?nguoi\s+duoc\s+(?:dang ky|cap|khai sinh)(?:\s+khai sinh)?", "subject"),
     (r"(?:cua\s+)?nguoi\s+duoc\s+uy quyen", "agent"),
     (r"(?:cua\s+)?nguoi\s+uy quyen", "principal"),
     (r"(?:cua\s+)?(?:nguoi\s+)?(?:da\s+)?chet", "deceased"),
     (r"(?:cua\s+)?nguoi\s+nop(?:\s+ho so|\s+tien)?", "submitter"),
-    (r"(?:cua\s+)?(?:nguoi\s+)?me", "mother"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?me(?:\s*/\s*nguoi\s+(?:nuoi duong|giam ho))?", "mother"),
     (r"(?:cua\s+)?(?:nguoi\s+)?cha", "father"),
     (r"(?:cua\s+)?vo\s*\(\s*chong\s*\)", "other"),
     (r"(?:cua\s+)?(?:nguoi\s+)?vo", "wife"),
     (r"(?:cua\s+)?(?:nguoi\s+)?chong", "husband"),
     (r"(?:cua\s+)?(?:nguoi\s+)?(?:ddhp|dai dien(?:\s+hop phap)?)", "other"),
-    (r"(?:cua\s+)?chu ho", "other"),
+    (r"(?:cua\s+)?chu ho(?:\s+kinh doanh)", "owner"),
+    (r"(?:cua\s+)?chu ho", "head"),
     (r"goi khac(?:\s*\(neu co\))?", "alias"),
     (r"khai sinh", "subject"),
 ]
@@ -129,13 +131,16 @@ _ROLE_LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!dia chi )\bchu ho so\s*:?"), "owner"),
     (re.compile(r"\bnguoi nop(?:\s+ho so)?\s*:"), "submitter"),
     (re.compile(r"\b(?:ten toi la|toi ten la|toi ten|toi la)\s*:|^\W*(?:ten toi la|toi ten la)\b"), "applicant"),
-    (re.compile(r"\bnguoi (?:yeu cau|lam don|de nghi|khoi kien|viet don|khai)\s*:"), "applicant"),
+    (re.compile(r"\bnguoi (?:yeu cau|lam don|de nghi|khoi kien|viet don|khai|khieu nai|to cao|kien nghi|phan anh)\s*:"),
+     "applicant"),
     (re.compile(r"\bnguoi bi kien\s*:"), "other"),
     (re.compile(r"\bnguoi di dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?\s*:"), "registrant"),
     (re.compile(r"\bxet de nghi cua\s+(?:ong|ba)(?:\s*/\s*(?:ong|ba))?\s*:?"), "applicant"),
     (re.compile(r"\bten (?:vo|chong)\s*:"), "spouse"),
     (re.compile(r"\bco vo hoac chong la\s*:?"), "other"),
-    (re.compile(r"\bchu ho(?:\s+noi den|\s+noi tam tru)?\s*:"), "other"),
+    (re.compile(r"\bchu ho kinh doanh\s*:"), "owner"),
+    (re.compile(r"\bchu ho(?:\s+noi den|\s+noi tam tru)?\s*:"), "head"),
+    (re.compile(r"^\W*(?:\d{1,2}\s*[.)]\s*)?(?:duoc\s+)?(?:cap\s+)?cho\s*:"), "holder"),
     (re.compile(r"\b(?:ben|nguoi) duoc uy quyen(?:\s*\(\s*ben [ab]\s*\))?\s*:"), "agent"),
     (re.compile(r"\b(?:ben|nguoi) uy quyen(?:\s*\(\s*ben [ab]\s*\))?\s*:"), "principal"),
     (re.compile(r"\bben a\s*\(\s*ben uy quyen\s*\)\s*:"), "principal"),
@@ -308,7 +313,7 @@ def _printed_kin(role: str, kind: str) -> bool:
     also the family name Võ and "me" the given name Mê."""
     if kind not in ("mother", "father", "wife", "husband") or re.match(r"(?i)(của|người)\s", role):
         return True
-    return role.lower() in _KIN_PRINTED
+    return role.lower().split("/")[0].strip() in _KIN_PRINTED  # "mẹ/Người nuôi dưỡng"
 
 
 def _label_kind(q: str | None) -> str:
@@ -439,7 +444,7 @@ def _blocks(lines: list[str], today: date) -> list[_Block]:
         tail = line[idm.start() :]
         if _OTHERS_ID_RE.match(fold(line[idm.end() :])):
             owner_kind = re.match(r"^\W*(?:cua|of)\s+(\w+)", fold(line[idm.end() :]))
-            target_kind = {"me": "mother", "cha": "father", "vo": "wife", "chong": "husband"}.get(
+            target_kind = {"me": "mother", "cha": "father", "vo": "wife", "chong": "husband", "chu": "head"}.get(
                 owner_kind.group(1) if owner_kind else "", "other")
             target = next((b for b in reversed(blocks) if b.kind == target_kind), None)
             ids = _ids_in(tail, today)
@@ -555,6 +560,10 @@ def _citizen_kinds(doc_type: str, title: str) -> list[str]:
         return ["payer", "submitter", "subject"]
     if doc_type in ("to_khai", "xac_nhan_tthn"):
         return ["subject", "applicant"]
+    if doc_type == "gcn_ho_kinh_doanh":
+        return ["owner", "subject"]
+    if doc_type == "ban_sao_chung_thuc":
+        return ["subject", "holder", "head"]
     return ["subject"]
 
 
@@ -574,6 +583,8 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
         out["ho_ten"] = Field(citizen.name[0], citizen.name[1])
         if citizen.ident is not None:
             out["so_dinh_danh"] = Field(citizen.ident.value, conf_of(0.9, citizen.ident.repaired))
+    if doc_type == "ban_sao_chung_thuc" and not out:
+        out.update(subject_in_text(lines, today) or _household(lines))  # the copy of a decision about one citizen
     if doc_type == "can_cuoc" and "so_dinh_danh" not in out:
         # the card's machine-readable zone repeats the number under a check digit; its number may be
         # printed above the name ("Số / No.: …" then "Họ và tên / Full name:")
@@ -602,18 +613,28 @@ def _role_label(b: _Block) -> str:
 
 
 # --- a citizen named in running text --------------------------------------------------------------------
+# "Số định danh cá nhân: …", "CCCD số …", "số CMND: …", "Căn cước công dân số …" in running text
+_ID_IN_TEXT = (r"(?:so dinh danh ca nhan|(?:so\s+)?(?:cccd|cmnd|can cuoc cong dan|the can cuoc|can cuoc)"
+               r"(?:\s+so)?)\s*:?\s*")
+_NAMED_WITH_ID_RE = re.compile(
+    r"\b(ong|ba)\b\s*:?\s+(?P<name>(?:\S+\s+){1,5}?\S+?)\s*[,;]\s*"
+    rf"(?:(?:sinh ngay|nam sinh|sinh nam)\s*:?\s*[^,;]{{1,12}}[,;]\s*)?{_ID_IN_TEXT}"
+)
+# "1. Cấp cho: Ông Võ Văn Lộc" (a permit's grantee, on a line of its own)
+_GRANTEE_RE = re.compile(r"^\W*(?:\d{1,2}\s*[.)]\s*)?(?:duoc\s+)?cap cho\s*:")
+# "… giao đất ở cho hộ bà Nguyễn Thị Châu." (a decision about one household)
+_HOUSEHOLD_RE = re.compile(r"\bcho\s+ho\s+(?:gia dinh\s+)?(?:ong|ba)\s+")
+
+
 def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
-    """"… đối với bà Trần Thị Thu, sinh ngày 01/02/1940, Số định danh cá nhân: 045172190356" and
-    "Bà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, Số định danh cá nhân: …": a person named right before an
-    identifier, in the same sentence."""
+    """"… đối với bà Trần Thị Thu, sinh ngày 01/02/1940, Số định danh cá nhân: 045172190356",
+    "Bà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, Số định danh cá nhân: …" and "Bà Lê Thị Chi, năm sinh 1987,
+    CCCD số …": a person named right before an identifier, in the same sentence; else the grantee of
+    "Cấp cho: Ông …"."""
     page = "\n".join(lines).split("\f", 1)[0]
     flat = re.sub(r"\s*\n\s*", " ", page)
     folded = fold(flat)
-    rx = re.compile(
-        r"\b(ong|ba)\b\s*:?\s+(?P<name>(?:\S+\s+){1,5}?\S+?)\s*[,;]\s*"
-        r"(?:(?:sinh ngay|nam sinh)\s*:?\s*[^,;]{1,12}[,;]\s*)?so dinh danh ca nhan\s*:?\s*"
-    )
-    for m in rx.finditer(folded):
+    for m in _NAMED_WITH_ID_RE.finditer(folded):
         found = _person_name(flat[m.start("name") : m.end("name")])
         ids = find_personal_ids(flat[m.end() : m.end() + 20], today=today)
         if found is None or not ids or ids[0].start > 2:
@@ -621,7 +642,55 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
         name, repaired = found
         return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)),
                 "so_dinh_danh": Field(ids[0].value, conf_of(0.85, ids[0].repaired))}
+    granted = _granted_to(lines[: lines.index("\f") if "\f" in lines else len(lines)], today)
+    if granted:
+        return granted
     return _addressed_twice(folded, flat)
+
+
+def _granted_to(lines: list[str], today: date) -> dict[str, Field]:
+    """The one person a permit is granted to ("1. Cấp cho: Ông Võ Văn Lộc"), with the identifier printed in
+    the lines that follow, if any."""
+    found: list[tuple[int, tuple[str, float]]] = []
+    for i, line in enumerate(lines):
+        m = _GRANTEE_RE.match(fold(line))
+        if m is not None and (named := _name_value(lines, i, m.end())) is not None:
+            found.append((i, named))
+    if len({fold(n[0]) for _, n in found}) != 1:
+        return {}
+    i, (name, conf) = found[0]
+    out = {"ho_ten": Field(name, conf)}
+    for k in nonempty(lines, i + 1)[:3]:
+        folded = fold(lines[k])
+        if _NAME_LABEL_RE.search(folded) or _GRANTEE_RE.match(folded):
+            break
+        idm = _ID_LINE_RE.search(folded)
+        ids = _ids_in(lines[k][idm.start() :], today) if idm else []
+        if len(ids) == 1:
+            out["so_dinh_danh"] = Field(ids[0].value, conf_of(0.85, ids[0].repaired))
+            break
+    return out
+
+
+def _household(lines: list[str]) -> dict[str, Field]:
+    """"Điều 1. Giao đất ở cho hộ bà Nguyễn Thị Châu.": the one household a copied decision names."""
+    flat = re.sub(r"\s*\n\s*", " ", "\n".join(lines).split("\f", 1)[0])
+    folded = fold(flat)
+    names: set[str] = set()
+    first = ""
+    for m in _HOUSEHOLD_RE.finditer(folded):
+        rest = flat[m.end() : m.end() + 60]
+        cut = _NAME_END_RE.search(fold(rest))
+        rest = rest[: cut.start()] if cut else rest
+        stop = re.search(r"[.:]|\s(?:tai|o|voi|theo)\s", fold(rest))
+        found = _person_name(rest[: stop.start()] if stop else rest)
+        if found is None:
+            return {}  # a household named in some way not read: do not guess among the others
+        names.add(fold(found[0]))
+        first = first or found[0]
+    if len(names) != 1:
+        return {}
+    return {"ho_ten": Field(first, 0.7)}
 
 
 def _addressed_twice(folded: str, flat: str) -> dict[str, Field]:
