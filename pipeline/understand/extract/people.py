@@ -52,6 +52,7 @@ from pipeline.vn.codes import (
 from pipeline.vn.lexicon import (
     restore_family_name,
 )
+from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import clean_spacing, fold, is_upper_line
 
 # Classes whose person blocks are read (see the module's docstring for who the citizen is in each).
@@ -114,7 +115,7 @@ _QUALIFIERS: list[tuple[str, str]] = [
     (r"goi khac(?:\s*\(neu co\))?", "alias"),
     (r"khai sinh", "subject"),
 ]
-_NAME_WORDS = r"(?:ho,?\s*chu dem,?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"
+_NAME_WORDS = r"(?:ho[,.]?\s*chu dem[,.]?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"  # "Họ. chữ đệm": a comma read as a dot
 _NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:viet|ghi bang) chu in hoa\))?(?:\s*/\s*full name)?"
 _NAME_LABEL_RE = re.compile(
     rf"(?<![\w])(?P<label>{_NAME_WORDS})(?P<q>\s+(?:{'|'.join(q for q, _ in _QUALIFIERS)}))?\b{_NOTE}"
@@ -190,7 +191,7 @@ _NOT_NAME_RE = re.compile(
     r"cộng hòa|cộng hoà|độc lập|kính gửi|số|mã)(?!\w)"
 )
 _ID_LINE_RE = re.compile(
-    r"\b(so dinh danh|dinh danh ca nhan|cccd|cmnd|can cuoc|giay to tuy than|chung minh nhan dan|"
+    r"\b(so dinh danh|dinh danh ca nhan|(?:so)?cccd|(?:so)?cmnd|can cuoc|giay to tuy than|chung minh nhan dan|"
     r"giay to phap ly|ho chieu|dddcn|ddcn|personal identification|so\s*/\s*no)\b"
 )
 _OTHERS_ID_RE = re.compile(r"^\W*(cua|of)\s+(me|cha|vo|chong|nguoi|chu ho)\b")
@@ -222,12 +223,15 @@ def _person_name(value: str) -> tuple[str, bool] | None:
     if not 2 <= len(tokens) <= 6 or not all(NAME_TOKEN_RE.match(t) and t[0].isupper() and vietnamese_word(t)
                                             for t in tokens):
         return None
-    if not (value.isupper() or all(t[1:].islower() or len(t) == 1 for t in tokens)):
+    if not (value.isupper() or all(t[1:].islower() or len(t) == 1 for t in tokens[1:])):
         return None  # "Nguyễn VĂn A": mixed case inside words is OCR garbage
+    if not (value.isupper() or tokens[0][1:].islower() or tokens[0].isupper() or len(tokens[0]) == 1):
+        return None  # "NGUYỄN Văn An": the family name in capitals is a way of writing names; "NGuyễn" is not
     if _NOT_NAME_RE.search(value.lower()):
         return None
     name = value.title() if value.isupper() else value
     first, *rest = name.split()
+    first = first.title()
     repaired = False
     if has_marks(name):
         restored = restore_family_name(first)
@@ -574,13 +578,16 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
     title = _title_words(titles, doc_type, lines)
     citizen: _Block | None = None
     for kind in _citizen_kinds(doc_type, title):
-        found = [b for b in blocks if b.name is not None and (b.kind == kind or kind in b.members)]
+        # a block whose name OCR garbled is still the citizen's: its identifier is read, and no other
+        # person is taken in its place
+        found = sorted((b for b in blocks if b.kind == kind or kind in b.members), key=lambda b: b.name is None)
         if found:
             citizen = found[0]
             break
     out: dict[str, Field] = {}
-    if citizen is not None and citizen.name is not None:
-        out["ho_ten"] = Field(citizen.name[0], citizen.name[1])
+    if citizen is not None:
+        if citizen.name is not None:
+            out["ho_ten"] = Field(*_as_spelled_elsewhere(*citizen.name, lines, citizen.line))
         if citizen.ident is not None:
             out["so_dinh_danh"] = Field(citizen.ident.value, conf_of(0.9, citizen.ident.repaired))
     if doc_type == "ban_sao_chung_thuc" and not out:
@@ -603,6 +610,32 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
         conf = b.name[1] if b.ident is None else min(b.name[1], conf_of(0.9, b.ident.repaired))
         parties.append(Party(_role_label(b), b.name[0], ident, round(conf, 3)))
     return out, parties
+
+
+def _as_spelled_elsewhere(name: str, conf: float, lines: list[str], line: int) -> tuple[str, float]:
+    """The citizen's name checked against the other places the document prints it (the signature, a
+    certification): read with other marks there ("LÝ MỸ HÀNG" over the signature "Lý Mỹ Hằng"), one of the
+    two is misread and the name goes to review; read there with marks it lost here, it is taken so."""
+    target = fold(name).split()
+    own = {line, *nonempty(lines, line + 1)[:1]}  # the lines the name was read from
+    spellings: set[str] = set()
+    for i, text in enumerate(lines):
+        if i in own or text == "\f":
+            continue
+        words = [w.strip(".,;:()[]\"'") for w in text.split()]
+        for k in range(len(words) - len(target) + 1):
+            window = words[k : k + len(target)]
+            if [fold(w) for w in window] != target or not all(is_syllable(w) for w in window):
+                continue
+            first = restore_family_name(window[0])
+            spelled = [first[0] if first else window[0], *window[1:]]
+            if has_marks(" ".join(spelled)) and " ".join(spelled).lower() != name.lower():
+                spellings.add(" ".join(w[:1].upper() + w[1:].lower() for w in spelled))
+    if not spellings:
+        return name, conf
+    if not has_marks(name) and len(spellings) == 1:
+        return spellings.pop(), max(conf, 0.75)
+    return name, min(conf, 0.5)
 
 
 def _role_label(b: _Block) -> str:
