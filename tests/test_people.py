@@ -431,6 +431,51 @@ NGƯỜI ĐƯỢC ỦY QUYỀN NGƯỜI ỦY QUYỀN
     assert got["ho_ten"].value == "Lý Mỹ Hằng"  # the marks OCR lost in the block, read at the signature
 
 
+def test_an_identifier_that_disagrees_with_the_printed_birth_year_goes_to_review() -> None:
+    text = """GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT
+Bà: NGUYỄN HOÀI UYÊN, năm sinh: 1986, Số định danh cá nhân:
+038166617018; địa chỉ thường trú: thôn 4, xã Đức Thọ, tỉnh Hà Tĩnh.
+"""
+    got = _read(text, "gcn_qsdd").fields
+    assert got["so_dinh_danh"].value == "038166617018" and got["so_dinh_danh"].confidence < 0.6  # 66 is not 1986
+    assert _read(text.replace("1986", "1966"), "gcn_qsdd").fields["so_dinh_danh"].confidence >= 0.6
+    form = """TỜ KHAI ĐĂNG KÝ GIÁM HỘ
+Họ, chữ đệm, tên người yêu cầu: TRƯƠNG QUANG CƯỜNG
+Ngày, tháng, năm sinh: 24/3/1984
+Giấy tờ tùy thân: Căn cước công dân số 044064489732 do Bộ Công an cấp ngày 24/3/2021
+Đề nghị cơ quan đăng ký giám hộ cho người có tên dưới đây:
+Họ, chữ đệm, tên người được giám hộ: NGUYỄN THỊ BÌNH
+Ngày, tháng, năm sinh: 05/9/2010
+"""
+    got = _read(form, "to_khai").fields
+    assert got["so_dinh_danh"].confidence < 0.6  # 64 is not 1984
+    # the ward's birth date, in the next block, is not the applicant's
+    assert _read(form.replace("1984", "1964"), "to_khai").fields["so_dinh_danh"].confidence >= 0.6
+
+
+CARD = """CĂN CƯỚC CÔNG DÂN
+Số định danh cá nhân / Personal identification number:
+048184738116
+Họ, chữ đệm và tên / Full name: NGUYỄN KHÁNH THÙY
+LINH
+Ngày sinh / Date of birth: 23/02/1984
+IDVNM1847381167048184738116<<1
+8402231F4402233VNM<<<<<<<<<<<8
+NGUYEN<<KHANH<THUY<LINH<<<<<<<
+"""
+
+
+def test_a_card_name_wrapped_onto_the_next_line_is_joined_as_its_machine_zone_spells_it() -> None:
+    got = _read(CARD, "can_cuoc").fields
+    assert (got["ho_ten"].value, got["so_dinh_danh"].value) == ("Nguyễn Khánh Thùy Linh", "048184738116")
+    assert got["ho_ten"].confidence >= 0.6
+    lost = _read(CARD.replace("LINH\n", ""), "can_cuoc").fields  # the last word lost: a person decides
+    assert lost["ho_ten"].confidence < 0.6
+    one_line = CARD.replace("THÙY\nLINH", "THÙY LINH").replace("<<KHANH<", "<<KHAMH<")
+    garbled = _read(one_line, "can_cuoc").fields  # a letter the zone's OCR changed: no doubt on the name
+    assert garbled["ho_ten"].confidence >= 0.6
+
+
 # --- the real set (not committed: fetched from public repositories, /work/ext/realset) ---------------
 REALSET = Path("/work/ext/realset")
 

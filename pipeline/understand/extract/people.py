@@ -589,7 +589,10 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
         if citizen.name is not None:
             out["ho_ten"] = Field(*_as_spelled_elsewhere(*citizen.name, lines, citizen.line))
         if citizen.ident is not None:
-            out["so_dinh_danh"] = Field(citizen.ident.value, conf_of(0.9, citizen.ident.repaired))
+            conf = conf_of(0.9, citizen.ident.repaired)
+            if not _born_as_numbered(citizen.ident.value, _block_lines(lines, citizen)):
+                conf = min(conf, 0.5)
+            out["so_dinh_danh"] = Field(citizen.ident.value, conf)
     if doc_type == "ban_sao_chung_thuc" and not out:
         out.update(subject_in_text(lines, today) or _household(lines))  # the copy of a decision about one citizen
     if doc_type == "can_cuoc" and "so_dinh_danh" not in out:
@@ -601,7 +604,10 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
         if mrz is not None:
             out["so_dinh_danh"] = Field(mrz.value, conf_of(0.85, mrz.repaired))
         elif len({m.value for m in ids}) == 1:
-            out["so_dinh_danh"] = Field(ids[0].value, conf_of(0.75, ids[0].repaired))
+            conf = conf_of(0.75, ids[0].repaired)
+            out["so_dinh_danh"] = Field(ids[0].value, conf if _born_as_numbered(ids[0].value, lines) else 0.5)
+    if doc_type == "can_cuoc" and citizen is not None and "ho_ten" in out:
+        out["ho_ten"] = _checked_by_mrz(out["ho_ten"], lines, citizen.line)
     parties = []
     for b in blocks:
         if b is citizen or b.name is None:
@@ -610,6 +616,63 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
         conf = b.name[1] if b.ident is None else min(b.name[1], conf_of(0.9, b.ident.repaired))
         parties.append(Party(_role_label(b), b.name[0], ident, round(conf, 3)))
     return out, parties
+
+
+# "Ngày, tháng, năm sinh: 03/12/1960", "Sinh ngày: 5/4/1950", "Năm sinh: 1986", "Date of birth: …"
+_BIRTH_RE = re.compile(r"\b(?:nam sinh|sinh nam|sinh ngay|ngay sinh|date of birth)\b\D{0,12}?"
+                       r"(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*)?((?:19|20)\d\d)(?!\d)")
+
+
+def _block_lines(lines: list[str], b: _Block) -> list[str]:
+    """The lines of a person's block: from its label (or its identifier, printed above it) to the next
+    person's label or heading, at most ten."""
+    start = min(b.line, b.ident_line if b.ident_line is not None else b.line)
+    own_label = b.heading  # a heading's name comes on a later line, under its own label
+    for i in range(b.line + 1, min(b.line + 10, len(lines))):
+        folded = fold(lines[i])
+        if _heading(lines[i]) is not None or _NAME_LABEL_RE.search(folded) or any(
+                rx.search(folded) for rx, _ in _ROLE_LABELS):
+            if own_label:
+                own_label = False
+                continue
+            return lines[start:i]
+    return lines[start : b.line + 10]
+
+
+def _born_as_numbered(ident: str, lines: list[str]) -> bool:
+    """Whether the birth years printed in these lines (the person's block) agree with the one the
+    identifier encodes (its 4th digit the century, the 5th and 6th the year): "năm sinh: 1986" next to
+    "038166617018" means one of the two was misread."""
+    year = (1900 if int(ident[3]) < 2 else 2000) + int(ident[4:6])
+    printed = {int(m.group(1)) for line in lines for m in _BIRTH_RE.finditer(fold(line))}
+    return not printed or year in printed
+
+
+# The name line of an identity card's machine-readable zone: "NGUYEN<<KHANH<THUY<LINH<<<<<<<"
+_MRZ_NAME_RE = re.compile(r"[^A-Z<]{0,2}([A-Z]{1,12})<<([A-Z]{1,12}(?:<[A-Z]{1,12}){0,4})<{3,}\W*")
+
+
+def _checked_by_mrz(name: Field, lines: list[str], line: int) -> Field:
+    """A card's name against the one its machine-readable zone spells without marks: the line the
+    card wrapped ("NGUYỄN KHÁNH THÙY" / "LINH") is joined; a name the zone does not spell is doubted."""
+    mrz = None
+    for text in lines:
+        m = _MRZ_NAME_RE.fullmatch(text.replace(" ", ""))
+        if m is not None:
+            mrz = [m.group(1).lower(), *m.group(2).lower().split("<")]
+    if mrz is None:
+        return name
+    read = fold(name.value).split()
+    if len(mrz) == len(read):
+        return name  # the same words: a letter the zone's OCR changed ("MTNH" for "MINH") is no doubt
+    if len(mrz) < len(read) or mrz[: len(read)] != read:
+        return Field(name.value, min(name.confidence, 0.5))
+    at = next((i for i in range(line, min(line + 3, len(lines))) if fold(name.value) in fold(lines[i])), None)
+    nxt = nonempty(lines, at + 1)[:1] if at is not None else []
+    words = lines[nxt[0]].split() if nxt else []
+    if [fold(w) for w in words] == mrz[len(read) :] and all(is_syllable(w) for w in words):
+        return Field(" ".join([name.value, *(w[:1].upper() + w[1:].lower() for w in words)]), name.confidence)
+    return Field(name.value, min(name.confidence, 0.5))
 
 
 def _as_spelled_elsewhere(name: str, conf: float, lines: list[str], line: int) -> tuple[str, float]:
@@ -673,8 +736,8 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
         if found is None or not ids or ids[0].start > 2:
             continue
         name, repaired = found
-        return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)),
-                "so_dinh_danh": Field(ids[0].value, conf_of(0.85, ids[0].repaired))}
+        conf = conf_of(0.85, ids[0].repaired) if _born_as_numbered(ids[0].value, [folded[m.start() : m.end()]]) else 0.5
+        return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)), "so_dinh_danh": Field(ids[0].value, conf)}
     granted = _granted_to(lines[: lines.index("\f") if "\f" in lines else len(lines)], today)
     if granted:
         return granted
