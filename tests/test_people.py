@@ -476,6 +476,57 @@ def test_a_card_name_wrapped_onto_the_next_line_is_joined_as_its_machine_zone_sp
     assert garbled["ho_ten"].confidence >= 0.6
 
 
+def test_a_name_cut_at_a_bracket_glued_to_a_word_goes_to_review() -> None:
+    text = """SỔ HỘ KHẨU
+Họ và tên chủ hộ: Phan Thanh [âm
+Số nhà, đường phố, thôn: thôn 10, xã Can Lộc, tỉnh Hà Tĩnh
+Chứng thực bản sao đúng với bản chính.
+"""
+    got = _read(text, "ban_sao_chung_thuc").fields
+    assert got["ho_ten"].confidence < 0.6  # "[âm" is OCR's "Lâm": the name as read is cut
+    for note in ("(1)", "(chủ hộ)"):  # a note in brackets, closed, is no cut
+        noted = _read(text.replace("Phan Thanh [âm", f"Phan Thanh Lâm {note}"), "ban_sao_chung_thuc").fields
+        assert noted["ho_ten"].value == "Phan Thanh Lâm" and noted["ho_ten"].confidence >= 0.6, note
+
+
+def test_a_speck_after_the_name_and_the_signature_row_far_below() -> None:
+    text = """GIẤY ỦY QUYỀN
+I. Người ủy quyền:
+Họ và tên: Hồ Thùy Hằng ˆ sinh ngày: 29/4/1959
+Số CMND/số căn cước công dân/số hộ chiếu: 046159748639
+Nơi cư trú: thôn 2, xã Hương Khê, tỉnh Hà Tĩnh
+II. Người được ủy quyền:
+Họ và tên: Phan Thanh Khánh ............... sinh ngày: 02/8/1974
+Số CMND/số căn cước công dân/số hộ chiếu: 040074411837
+III. Nội dung ủy quyền:
+Làm thủ tục và nhận kết quả giải quyết chế độ bảo hiểm xã hội.
+IV. Thời hạn ủy quyền:
+Từ tháng 3/2022 đến tháng 3/2023.
+Chúng tôi cam kết chấp hành đúng nội dung ủy quyền như đã nêu ở trên.
+Nếu vi phạm, chúng tôi hoàn toàn chịu trách nhiệm trước pháp luật.
+Thanh Thạch, ngày 09 tháng 3 năm 2022
+NGƯỜI ĐƯỢC ỦY QUYỀN NGƯỜI ỦY QUYỀN
+(Ký, ghi rõ họ tên) (Ký, ghi rõ họ tên)
+Phan Thanh Khánh Hồ Thùy Hằng
+"""
+    citizen, _ = _people(text, "giay_uy_quyen")
+    assert citizen == {"ho_ten": "Hồ Thùy Hằng", "so_dinh_danh": "046159748639"}
+    # the name unread in its block: the two names of the signature row are not taken for it
+    citizen, _ = _people(text.replace("Hồ Thùy Hằng ˆ", "H#ồ Thùy Hằng"), "giay_uy_quyen")
+    assert citizen == {"so_dinh_danh": "046159748639"}
+
+
+def test_a_name_read_elsewhere_without_some_marks_is_no_doubt() -> None:
+    text = """ĐƠN ĐỀ NGHỊ
+Họ và tên: Nguyễn Văn Bình
+Số định danh cá nhân: 045080001234
+Người làm đơn
+Nguyễn Van Bình
+"""
+    got = _read(text, "don").fields
+    assert got["ho_ten"].value == "Nguyễn Văn Bình" and got["ho_ten"].confidence >= 0.6
+
+
 # --- the real set (not committed: fetched from public repositories, /work/ext/realset) ---------------
 REALSET = Path("/work/ext/realset")
 

@@ -39,6 +39,7 @@ are read by `subject_in_text`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -240,6 +241,9 @@ def _person_name(value: str) -> tuple[str, bool] | None:
     return " ".join([first, *rest]), repaired
 
 
+_LETTERS = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})  # not "Lm": "ˆ" is a modifier letter to \w
+
+
 def _name_value(lines: list[str], i: int, start: int, *, next_line: bool = True) -> tuple[str, float] | None:
     """The name printed after a label ending at ``start`` of line ``i`` (or alone on the next line)."""
     value = lines[i][start:]
@@ -251,13 +255,19 @@ def _name_value(lines: list[str], i: int, start: int, *, next_line: bool = True)
         if _NAME_LABEL_RE.search(fold(value)) or _ID_LINE_RE.search(fold(value)):
             return None  # the next line is another label: this one was left blank
     m = _NAME_END_RE.search(fold(value))
+    # "Phan Thanh [âm": a bracket glued to a word and never closed is OCR's reading of a letter, not a note
+    # ("(bưu chính)"); the name is cut
+    cut_in_word = m is not None and re.match(r"\([^\W\d_][^)]*$|\[[^\W\d_][^\]]*$|\{[^\W\d_][^}]*$",
+                                             value[m.start() :]) is not None
     if m:
         value = value[: m.start()]
+    # specks read as marks ("ˆ", "`"): a token with no letter or digit
+    value = " ".join(t for t in value.split() if any(unicodedata.category(c) in _LETTERS for c in t))
     found = _person_name(value)
     if found is None:
         return None
     name, repaired = found
-    conf = 0.85
+    conf = 0.85 if not cut_in_word else 0.5
     if not has_marks(name):
         conf -= 0.1  # no marks at all: OCR probably lost them
     if repaired:
@@ -434,7 +444,11 @@ def _blocks(lines: list[str], today: date) -> list[_Block]:
                                  name=named, heading=opens))
         if not events and deferred is not None:
             value = _alone(line, today)
-            if isinstance(value, tuple) and deferred:
+            # the values of a table read column by column come right after its labels: once a later
+            # block is named, a name alone below (the signature row "Phan Thanh Khánh Hồ Thùy Hằng") is
+            # not one of them
+            if isinstance(value, tuple) and deferred and not any(
+                    b.name is not None and b.line > deferred[0].line for b in blocks):
                 column_block = deferred.pop(0)  # the next name of a table read column by column
                 column_block.name = (value[0], 0.7)
                 continue
@@ -692,7 +706,8 @@ def _as_spelled_elsewhere(name: str, conf: float, lines: list[str], line: int) -
                 continue
             first = restore_family_name(window[0])
             spelled = [first[0] if first else window[0], *window[1:]]
-            if has_marks(" ".join(spelled)) and " ".join(spelled).lower() != name.lower():
+            # a word read there without marks tells nothing ("Nguyen Van An" under "Nguyễn Văn An")
+            if any(has_marks(w) and w.lower() != m.lower() for w, m in zip(spelled, name.split(), strict=True)):
                 spellings.add(" ".join(w[:1].upper() + w[1:].lower() for w in spelled))
     if not spellings:
         return name, conf
