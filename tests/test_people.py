@@ -489,6 +489,17 @@ Chứng thực bản sao đúng với bản chính.
         assert noted["ho_ten"].value == "Phan Thanh Lâm" and noted["ho_ten"].confidence >= 0.6, note
 
 
+def test_a_name_in_capitals_followed_by_a_word_in_lower_case_is_read_for_review() -> None:
+    text = """TRÍCH LỤC KHAI TỬ
+Họ, chữ đệm, tên: NGUYỄN XUÂN HƯNG và,
+Ngày, tháng, năm sinh: 23/5/1952 Giới tính: Nam
+Số định danh cá nhân: 038052787913
+"""
+    got = _read(text, "trich_luc_ho_tich").fields
+    assert got["ho_ten"].value == "Nguyễn Xuân Hưng" and got["ho_ten"].confidence < 0.6
+    assert got["so_dinh_danh"].value == "038052787913"
+
+
 def test_a_speck_after_the_name_and_the_signature_row_far_below() -> None:
     text = """GIẤY ỦY QUYỀN
 I. Người ủy quyền:

@@ -264,6 +264,11 @@ def _name_value(lines: list[str], i: int, start: int, *, next_line: bool = True)
     # specks read as marks ("ˆ", "`"): a token with no letter or digit
     value = " ".join(t for t in value.split() if any(unicodedata.category(c) in _LETTERS for c in t))
     found = _person_name(value)
+    tokens = value.split()
+    caps = next((k for k, t in enumerate(tokens) if not t.isupper()), len(tokens))
+    if found is None and 2 <= caps < len(tokens) and tokens[caps].islower():
+        # "NGUYÊN XUÂN HƯNG và": a name in capitals, then a speck read as a word; what it hides is doubtful
+        found, cut_in_word = _person_name(" ".join(tokens[:caps])), True
     if found is None:
         return None
     name, repaired = found
