@@ -21,16 +21,22 @@ Which block is the citizen depends on what the procedure is about (decided per c
 - a marriage (tờ khai đăng ký kết hôn, giấy chứng nhận kết hôn, a marriage extract): two people on
   equal footing, so no citizen; both spouses are parties.
 - giay_chung_sinh: the mother (the child has no name yet); giay_bao_tu: the deceased.
-- don: the applicant ("Tên tôi là", "Người yêu cầu", "Người làm đơn", "Người khởi kiện"; of two
+- don: the applicant ("Tên tôi là", "Người yêu cầu", "Người làm đơn", "Người khởi kiện", "Họ và tên
+  người khiếu nại / tố cáo / kiến nghị"; of two
   co-applicants, the first); the other side ("Người bị kiện", a spouse, a household head) are parties.
 - giay_uy_quyen: the principal (bên / người ủy quyền): the procedure is carried out for them and in
   their name; the agent is a party. Without a block saying which side is the principal, no citizen.
 - phieu_mot_cua: the dossier's owner ("Chủ hồ sơ"), else the person whose dossier was received; the
   submitter ("Người nộp") is a party when someone else.
-- bien_lai: the payer. can_cuoc, gcn_ho_kinh_doanh, ban_sao_chung_thuc, khac: the unqualified block.
+- bien_lai: the payer. can_cuoc, khac: the unqualified block (a card's name checked against its
+  machine-readable zone). gcn_ho_kinh_doanh: "Chủ hộ kinh doanh", else the unqualified block.
+- ban_sao_chung_thuc: the holder of the copied paper: the unqualified block, else "Cho:" / "Cấp cho:",
+  else the household head ("Họ và tên chủ hộ"), else a copied decision's one person or household.
 - hop_dong: no citizen; its people are parties.
 The citizen's identifier is only ever the one printed in the citizen's own block: a precise absence is
-better than another person's number.
+better than another person's number (and a block whose name OCR garbled keeps its number, no other
+person taken in its place). Doubts go to review rather than being accepted: an identifier whose birth
+digits disagree with the birth year printed beside it, a name the page prints elsewhere with other marks.
 
 Results addressed to one citizen in running text ("… cho hộ ông Lê Văn Bình, Số định danh cá nhân: …")
 are read by `subject_in_text`.
