@@ -18,7 +18,8 @@ from tests.helpers import FONT, LINES, save_scan_pdf, text_page
 GARBAGE = "Ëy ban nh©n d©n x· Thanh Th¹ch QuyÕt ®Þnh vÒ viÖc cÊp giÊy phÐp x©y dùng nhµ ë riªng lÎ"
 
 
-@pytest.mark.parametrize("word", ["quyết", "định", "Nguyễn", "gì", "khuyến", "nghiêng", "ủy", "thuở", "phường"])
+@pytest.mark.parametrize("word", ["quyết", "định", "Nguyễn", "gì", "khuyến", "nghiêng", "ủy", "thuở", "phường",
+                                  "Quỳnh", "QUỲNH", "quýt"])
 def test_real_syllables_pass(word: str) -> None:
     assert is_syllable(word)
 

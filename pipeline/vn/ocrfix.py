@@ -17,7 +17,9 @@ import unicodedata
 from functools import lru_cache
 
 _TONES = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
-_INITIAL = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?"
+# "qu" is an initial before a rime without its u ("qu-ang"); before one that keeps it ("q-uynh" in Quỳnh,
+# "q-uyt" in quýt) the initial is "q"
+_INITIAL = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|q(?=u)|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?"
 _RIMES_TEXT = """
 a ai ao au ay ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây
 e eo ec em en eng ep et ê êch êm ên ênh êp êt êu

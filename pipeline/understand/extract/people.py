@@ -21,16 +21,22 @@ Which block is the citizen depends on what the procedure is about (decided per c
 - a marriage (tờ khai đăng ký kết hôn, giấy chứng nhận kết hôn, a marriage extract): two people on
   equal footing, so no citizen; both spouses are parties.
 - giay_chung_sinh: the mother (the child has no name yet); giay_bao_tu: the deceased.
-- don: the applicant ("Tên tôi là", "Người yêu cầu", "Người làm đơn", "Người khởi kiện"; of two
+- don: the applicant ("Tên tôi là", "Người yêu cầu", "Người làm đơn", "Người khởi kiện", "Họ và tên
+  người khiếu nại / tố cáo / kiến nghị"; of two
   co-applicants, the first); the other side ("Người bị kiện", a spouse, a household head) are parties.
 - giay_uy_quyen: the principal (bên / người ủy quyền): the procedure is carried out for them and in
   their name; the agent is a party. Without a block saying which side is the principal, no citizen.
 - phieu_mot_cua: the dossier's owner ("Chủ hồ sơ"), else the person whose dossier was received; the
   submitter ("Người nộp") is a party when someone else.
-- bien_lai: the payer. can_cuoc, gcn_ho_kinh_doanh, ban_sao_chung_thuc, khac: the unqualified block.
+- bien_lai: the payer. can_cuoc, khac: the unqualified block (a card's name checked against its
+  machine-readable zone). gcn_ho_kinh_doanh: "Chủ hộ kinh doanh", else the unqualified block.
+- ban_sao_chung_thuc: the holder of the copied paper: the unqualified block, else "Cho:" / "Cấp cho:",
+  else the household head ("Họ và tên chủ hộ"), else a copied decision's one person or household.
 - hop_dong: no citizen; its people are parties.
 The citizen's identifier is only ever the one printed in the citizen's own block: a precise absence is
-better than another person's number.
+better than another person's number (and a block whose name OCR garbled keeps its number, no other
+person taken in its place). Doubts go to review rather than being accepted: an identifier whose birth
+digits disagree with the birth year printed beside it, a name the page prints elsewhere with other marks.
 
 Results addressed to one citizen in running text ("… cho hộ ông Lê Văn Bình, Số định danh cá nhân: …")
 are read by `subject_in_text`.
@@ -39,6 +45,7 @@ are read by `subject_in_text`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,6 +59,7 @@ from pipeline.vn.codes import (
 from pipeline.vn.lexicon import (
     restore_family_name,
 )
+from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import clean_spacing, fold, is_upper_line
 
 # Classes whose person blocks are read (see the module's docstring for who the citizen is in each).
@@ -95,24 +103,26 @@ class Party:
 # subject (no qualifier), applicant, submitter, owner, payer, mother, father, wife, husband, deceased,
 # principal, agent, registrant, other
 _QUALIFIERS: list[tuple[str, str]] = [
-    (r"(?:cua\s+)?nguoi\s+(?:yeu cau|khai|lam don|de nghi|viet don)(?:\s+dang ky(?:\s+\w+){0,2})?", "applicant"),
+    (r"(?:cua\s+)?nguoi\s+(?:yeu cau|khai|lam don|de nghi|viet don|khieu nai|to cao|kien nghi|phan anh|khoi kien)"
+     r"(?:\s+dang ky(?:\s+\w+){0,2})?", "applicant"),
     (r"(?:cua\s+)?nguoi\s+di\s+dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?", "registrant"),
     (r"(?:cua\s+)?nguoi\s+duoc\s+(?:dang ky|cap|khai sinh)(?:\s+khai sinh)?", "subject"),
     (r"(?:cua\s+)?nguoi\s+duoc\s+uy quyen", "agent"),
     (r"(?:cua\s+)?nguoi\s+uy quyen", "principal"),
     (r"(?:cua\s+)?(?:nguoi\s+)?(?:da\s+)?chet", "deceased"),
     (r"(?:cua\s+)?nguoi\s+nop(?:\s+ho so|\s+tien)?", "submitter"),
-    (r"(?:cua\s+)?(?:nguoi\s+)?me", "mother"),
+    (r"(?:cua\s+)?(?:nguoi\s+)?me(?:\s*/\s*nguoi\s+(?:nuoi duong|giam ho))?", "mother"),
     (r"(?:cua\s+)?(?:nguoi\s+)?cha", "father"),
     (r"(?:cua\s+)?vo\s*\(\s*chong\s*\)", "other"),
     (r"(?:cua\s+)?(?:nguoi\s+)?vo", "wife"),
     (r"(?:cua\s+)?(?:nguoi\s+)?chong", "husband"),
     (r"(?:cua\s+)?(?:nguoi\s+)?(?:ddhp|dai dien(?:\s+hop phap)?)", "other"),
-    (r"(?:cua\s+)?chu ho", "other"),
+    (r"(?:cua\s+)?chu ho(?:\s+kinh doanh)", "owner"),
+    (r"(?:cua\s+)?chu ho", "head"),
     (r"goi khac(?:\s*\(neu co\))?", "alias"),
     (r"khai sinh", "subject"),
 ]
-_NAME_WORDS = r"(?:ho,?\s*chu dem,?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"
+_NAME_WORDS = r"(?:ho[,.]?\s*chu dem[,.]?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"  # "Họ. chữ đệm": a comma read as a dot
 _NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:viet|ghi bang) chu in hoa\))?(?:\s*/\s*full name)?"
 _NAME_LABEL_RE = re.compile(
     rf"(?<![\w])(?P<label>{_NAME_WORDS})(?P<q>\s+(?:{'|'.join(q for q, _ in _QUALIFIERS)}))?\b{_NOTE}"
@@ -129,13 +139,16 @@ _ROLE_LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!dia chi )\bchu ho so\s*:?"), "owner"),
     (re.compile(r"\bnguoi nop(?:\s+ho so)?\s*:"), "submitter"),
     (re.compile(r"\b(?:ten toi la|toi ten la|toi ten|toi la)\s*:|^\W*(?:ten toi la|toi ten la)\b"), "applicant"),
-    (re.compile(r"\bnguoi (?:yeu cau|lam don|de nghi|khoi kien|viet don|khai)\s*:"), "applicant"),
+    (re.compile(r"\bnguoi (?:yeu cau|lam don|de nghi|khoi kien|viet don|khai|khieu nai|to cao|kien nghi|phan anh)\s*:"),
+     "applicant"),
     (re.compile(r"\bnguoi bi kien\s*:"), "other"),
     (re.compile(r"\bnguoi di dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?\s*:"), "registrant"),
     (re.compile(r"\bxet de nghi cua\s+(?:ong|ba)(?:\s*/\s*(?:ong|ba))?\s*:?"), "applicant"),
     (re.compile(r"\bten (?:vo|chong)\s*:"), "spouse"),
     (re.compile(r"\bco vo hoac chong la\s*:?"), "other"),
-    (re.compile(r"\bchu ho(?:\s+noi den|\s+noi tam tru)?\s*:"), "other"),
+    (re.compile(r"\bchu ho kinh doanh\s*:"), "owner"),
+    (re.compile(r"\bchu ho(?:\s+noi den|\s+noi tam tru)?\s*:"), "head"),
+    (re.compile(r"^\W*(?:\d{1,2}\s*[.)]\s*)?(?:duoc\s+)?(?:cap\s+)?cho\s*:"), "holder"),
     (re.compile(r"\b(?:ben|nguoi) duoc uy quyen(?:\s*\(\s*ben [ab]\s*\))?\s*:"), "agent"),
     (re.compile(r"\b(?:ben|nguoi) uy quyen(?:\s*\(\s*ben [ab]\s*\))?\s*:"), "principal"),
     (re.compile(r"\bben a\s*\(\s*ben uy quyen\s*\)\s*:"), "principal"),
@@ -185,7 +198,7 @@ _NOT_NAME_RE = re.compile(
     r"cộng hòa|cộng hoà|độc lập|kính gửi|số|mã)(?!\w)"
 )
 _ID_LINE_RE = re.compile(
-    r"\b(so dinh danh|dinh danh ca nhan|cccd|cmnd|can cuoc|giay to tuy than|chung minh nhan dan|"
+    r"\b(so dinh danh|dinh danh ca nhan|(?:so)?cccd|(?:so)?cmnd|can cuoc|giay to tuy than|chung minh nhan dan|"
     r"giay to phap ly|ho chieu|dddcn|ddcn|personal identification|so\s*/\s*no)\b"
 )
 _OTHERS_ID_RE = re.compile(r"^\W*(cua|of)\s+(me|cha|vo|chong|nguoi|chu ho)\b")
@@ -217,18 +230,24 @@ def _person_name(value: str) -> tuple[str, bool] | None:
     if not 2 <= len(tokens) <= 6 or not all(NAME_TOKEN_RE.match(t) and t[0].isupper() and vietnamese_word(t)
                                             for t in tokens):
         return None
-    if not (value.isupper() or all(t[1:].islower() or len(t) == 1 for t in tokens)):
+    if not (value.isupper() or all(t[1:].islower() or len(t) == 1 for t in tokens[1:])):
         return None  # "Nguyễn VĂn A": mixed case inside words is OCR garbage
+    if not (value.isupper() or tokens[0][1:].islower() or tokens[0].isupper() or len(tokens[0]) == 1):
+        return None  # "NGUYỄN Văn An": the family name in capitals is a way of writing names; "NGuyễn" is not
     if _NOT_NAME_RE.search(value.lower()):
         return None
     name = value.title() if value.isupper() else value
     first, *rest = name.split()
+    first = first.title()
     repaired = False
     if has_marks(name):
         restored = restore_family_name(first)
         if restored is not None:
             first, repaired = restored
     return " ".join([first, *rest]), repaired
+
+
+_LETTERS = frozenset({"Lu", "Ll", "Lt", "Lo", "Nd"})  # not "Lm": "ˆ" is a modifier letter to \w
 
 
 def _name_value(lines: list[str], i: int, start: int, *, next_line: bool = True) -> tuple[str, float] | None:
@@ -242,13 +261,24 @@ def _name_value(lines: list[str], i: int, start: int, *, next_line: bool = True)
         if _NAME_LABEL_RE.search(fold(value)) or _ID_LINE_RE.search(fold(value)):
             return None  # the next line is another label: this one was left blank
     m = _NAME_END_RE.search(fold(value))
+    # "Phan Thanh [âm": a bracket glued to a word and never closed is OCR's reading of a letter, not a note
+    # ("(bưu chính)"); the name is cut
+    cut_in_word = m is not None and re.match(r"\([^\W\d_][^)]*$|\[[^\W\d_][^\]]*$|\{[^\W\d_][^}]*$",
+                                             value[m.start() :]) is not None
     if m:
         value = value[: m.start()]
+    # specks read as marks ("ˆ", "`"): a token with no letter or digit
+    value = " ".join(t for t in value.split() if any(unicodedata.category(c) in _LETTERS for c in t))
     found = _person_name(value)
+    tokens = value.split()
+    caps = next((k for k, t in enumerate(tokens) if not t.isupper()), len(tokens))
+    if found is None and 2 <= caps < len(tokens) and tokens[caps].islower():
+        # "NGUYÊN XUÂN HƯNG và": a name in capitals, then a speck read as a word; what it hides is doubtful
+        found, cut_in_word = _person_name(" ".join(tokens[:caps])), True
     if found is None:
         return None
     name, repaired = found
-    conf = 0.85
+    conf = 0.85 if not cut_in_word else 0.5
     if not has_marks(name):
         conf -= 0.1  # no marks at all: OCR probably lost them
     if repaired:
@@ -308,7 +338,7 @@ def _printed_kin(role: str, kind: str) -> bool:
     also the family name Võ and "me" the given name Mê."""
     if kind not in ("mother", "father", "wife", "husband") or re.match(r"(?i)(của|người)\s", role):
         return True
-    return role.lower() in _KIN_PRINTED
+    return role.lower().split("/")[0].strip() in _KIN_PRINTED  # "mẹ/Người nuôi dưỡng"
 
 
 def _label_kind(q: str | None) -> str:
@@ -425,7 +455,11 @@ def _blocks(lines: list[str], today: date) -> list[_Block]:
                                  name=named, heading=opens))
         if not events and deferred is not None:
             value = _alone(line, today)
-            if isinstance(value, tuple) and deferred:
+            # the values of a table read column by column come right after its labels: once a later
+            # block is named, a name alone below (the signature row "Phan Thanh Khánh Hồ Thùy Hằng") is
+            # not one of them
+            if isinstance(value, tuple) and deferred and not any(
+                    b.name is not None and b.line > deferred[0].line for b in blocks):
                 column_block = deferred.pop(0)  # the next name of a table read column by column
                 column_block.name = (value[0], 0.7)
                 continue
@@ -439,7 +473,7 @@ def _blocks(lines: list[str], today: date) -> list[_Block]:
         tail = line[idm.start() :]
         if _OTHERS_ID_RE.match(fold(line[idm.end() :])):
             owner_kind = re.match(r"^\W*(?:cua|of)\s+(\w+)", fold(line[idm.end() :]))
-            target_kind = {"me": "mother", "cha": "father", "vo": "wife", "chong": "husband"}.get(
+            target_kind = {"me": "mother", "cha": "father", "vo": "wife", "chong": "husband", "chu": "head"}.get(
                 owner_kind.group(1) if owner_kind else "", "other")
             target = next((b for b in reversed(blocks) if b.kind == target_kind), None)
             ids = _ids_in(tail, today)
@@ -555,6 +589,10 @@ def _citizen_kinds(doc_type: str, title: str) -> list[str]:
         return ["payer", "submitter", "subject"]
     if doc_type in ("to_khai", "xac_nhan_tthn"):
         return ["subject", "applicant"]
+    if doc_type == "gcn_ho_kinh_doanh":
+        return ["owner", "subject"]
+    if doc_type == "ban_sao_chung_thuc":
+        return ["subject", "holder", "head"]
     return ["subject"]
 
 
@@ -565,15 +603,23 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
     title = _title_words(titles, doc_type, lines)
     citizen: _Block | None = None
     for kind in _citizen_kinds(doc_type, title):
-        found = [b for b in blocks if b.name is not None and (b.kind == kind or kind in b.members)]
+        # a block whose name OCR garbled is still the citizen's: its identifier is read, and no other
+        # person is taken in its place
+        found = sorted((b for b in blocks if b.kind == kind or kind in b.members), key=lambda b: b.name is None)
         if found:
             citizen = found[0]
             break
     out: dict[str, Field] = {}
-    if citizen is not None and citizen.name is not None:
-        out["ho_ten"] = Field(citizen.name[0], citizen.name[1])
+    if citizen is not None:
+        if citizen.name is not None:
+            out["ho_ten"] = Field(*_as_spelled_elsewhere(*citizen.name, lines, citizen.line))
         if citizen.ident is not None:
-            out["so_dinh_danh"] = Field(citizen.ident.value, conf_of(0.9, citizen.ident.repaired))
+            conf = conf_of(0.9, citizen.ident.repaired)
+            if not _born_as_numbered(citizen.ident.value, _block_lines(lines, citizen)):
+                conf = min(conf, 0.5)
+            out["so_dinh_danh"] = Field(citizen.ident.value, conf)
+    if doc_type == "ban_sao_chung_thuc" and not out:
+        out.update(subject_in_text(lines, today) or _household(lines))  # the copy of a decision about one citizen
     if doc_type == "can_cuoc" and "so_dinh_danh" not in out:
         # the card's machine-readable zone repeats the number under a check digit; its number may be
         # printed above the name ("Số / No.: …" then "Họ và tên / Full name:")
@@ -583,7 +629,10 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
         if mrz is not None:
             out["so_dinh_danh"] = Field(mrz.value, conf_of(0.85, mrz.repaired))
         elif len({m.value for m in ids}) == 1:
-            out["so_dinh_danh"] = Field(ids[0].value, conf_of(0.75, ids[0].repaired))
+            conf = conf_of(0.75, ids[0].repaired)
+            out["so_dinh_danh"] = Field(ids[0].value, conf if _born_as_numbered(ids[0].value, lines) else 0.5)
+    if doc_type == "can_cuoc" and citizen is not None and "ho_ten" in out:
+        out["ho_ten"] = _checked_by_mrz(out["ho_ten"], lines, citizen.line)
     parties = []
     for b in blocks:
         if b is citizen or b.name is None:
@@ -594,6 +643,90 @@ def read_people(lines: list[str], doc_type: str, titles: list[TitleHit], today: 
     return out, parties
 
 
+# "Ngày, tháng, năm sinh: 03/12/1960", "Sinh ngày: 5/4/1950", "Năm sinh: 1986", "Date of birth: …"
+_BIRTH_RE = re.compile(r"\b(?:nam sinh|sinh nam|sinh ngay|ngay sinh|date of birth)\b\D{0,12}?"
+                       r"(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*)?((?:19|20)\d\d)(?!\d)")
+
+
+def _block_lines(lines: list[str], b: _Block) -> list[str]:
+    """The lines of a person's block: from its label (or its identifier, printed above it) to the next
+    person's label or heading, at most ten."""
+    start = min(b.line, b.ident_line if b.ident_line is not None else b.line)
+    own_label = b.heading  # a heading's name comes on a later line, under its own label
+    for i in range(b.line + 1, min(b.line + 10, len(lines))):
+        folded = fold(lines[i])
+        if _heading(lines[i]) is not None or _NAME_LABEL_RE.search(folded) or any(
+                rx.search(folded) for rx, _ in _ROLE_LABELS):
+            if own_label:
+                own_label = False
+                continue
+            return lines[start:i]
+    return lines[start : b.line + 10]
+
+
+def _born_as_numbered(ident: str, lines: list[str]) -> bool:
+    """Whether the birth years printed in these lines (the person's block) agree with the one the
+    identifier encodes (its 4th digit the century, the 5th and 6th the year): "năm sinh: 1986" next to
+    "038166617018" means one of the two was misread."""
+    year = (1900 if int(ident[3]) < 2 else 2000) + int(ident[4:6])
+    printed = {int(m.group(1)) for line in lines for m in _BIRTH_RE.finditer(fold(line))}
+    return not printed or year in printed
+
+
+# The name line of an identity card's machine-readable zone: "NGUYEN<<KHANH<THUY<LINH<<<<<<<"
+_MRZ_NAME_RE = re.compile(r"[^A-Z<]{0,2}([A-Z]{1,12})<<([A-Z]{1,12}(?:<[A-Z]{1,12}){0,4})<{3,}\W*")
+
+
+def _checked_by_mrz(name: Field, lines: list[str], line: int) -> Field:
+    """A card's name against the one its machine-readable zone spells without marks: the line the
+    card wrapped ("NGUYỄN KHÁNH THÙY" / "LINH") is joined; a name the zone does not spell is doubted."""
+    mrz = None
+    for text in lines:
+        m = _MRZ_NAME_RE.fullmatch(text.replace(" ", ""))
+        if m is not None:
+            mrz = [m.group(1).lower(), *m.group(2).lower().split("<")]
+    if mrz is None:
+        return name
+    read = fold(name.value).split()
+    if len(mrz) == len(read):
+        return name  # the same words: a letter the zone's OCR changed ("MTNH" for "MINH") is no doubt
+    if len(mrz) < len(read) or mrz[: len(read)] != read:
+        return Field(name.value, min(name.confidence, 0.5))
+    at = next((i for i in range(line, min(line + 3, len(lines))) if fold(name.value) in fold(lines[i])), None)
+    nxt = nonempty(lines, at + 1)[:1] if at is not None else []
+    words = lines[nxt[0]].split() if nxt else []
+    if [fold(w) for w in words] == mrz[len(read) :] and all(is_syllable(w) for w in words):
+        return Field(" ".join([name.value, *(w[:1].upper() + w[1:].lower() for w in words)]), name.confidence)
+    return Field(name.value, min(name.confidence, 0.5))
+
+
+def _as_spelled_elsewhere(name: str, conf: float, lines: list[str], line: int) -> tuple[str, float]:
+    """The citizen's name checked against the other places the document prints it (the signature, a
+    certification): read with other marks there ("LÝ MỸ HÀNG" over the signature "Lý Mỹ Hằng"), one of the
+    two is misread and the name goes to review; read there with marks it lost here, it is taken so."""
+    target = fold(name).split()
+    own = {line, *nonempty(lines, line + 1)[:1]}  # the lines the name was read from
+    spellings: set[str] = set()
+    for i, text in enumerate(lines):
+        if i in own or text == "\f":
+            continue
+        words = [w.strip(".,;:()[]\"'") for w in text.split()]
+        for k in range(len(words) - len(target) + 1):
+            window = words[k : k + len(target)]
+            if [fold(w) for w in window] != target or not all(is_syllable(w) for w in window):
+                continue
+            first = restore_family_name(window[0])
+            spelled = [first[0] if first else window[0], *window[1:]]
+            # a word read there without marks tells nothing ("Nguyen Van An" under "Nguyễn Văn An")
+            if any(has_marks(w) and w.lower() != m.lower() for w, m in zip(spelled, name.split(), strict=True)):
+                spellings.add(" ".join(w[:1].upper() + w[1:].lower() for w in spelled))
+    if not spellings:
+        return name, conf
+    if not has_marks(name) and len(spellings) == 1:
+        return spellings.pop(), max(conf, 0.75)
+    return name, min(conf, 0.5)
+
+
 def _role_label(b: _Block) -> str:
     role = clean_spacing(b.role).strip(" :.")
     if role:
@@ -602,26 +735,84 @@ def _role_label(b: _Block) -> str:
 
 
 # --- a citizen named in running text --------------------------------------------------------------------
+# "Số định danh cá nhân: …", "CCCD số …", "số CMND: …", "Căn cước công dân số …" in running text
+_ID_IN_TEXT = (r"(?:so dinh danh ca nhan|(?:so\s+)?(?:cccd|cmnd|can cuoc cong dan|the can cuoc|can cuoc)"
+               r"(?:\s+so)?)\s*:?\s*")
+_NAMED_WITH_ID_RE = re.compile(
+    r"\b(ong|ba)\b\s*:?\s+(?P<name>(?:\S+\s+){1,5}?\S+?)\s*[,;]\s*"
+    rf"(?:(?:sinh ngay|nam sinh|sinh nam)\s*:?\s*[^,;]{{1,12}}[,;]\s*)?{_ID_IN_TEXT}"
+)
+# "1. Cấp cho: Ông Võ Văn Lộc" (a permit's grantee, on a line of its own)
+_GRANTEE_RE = re.compile(r"^\W*(?:\d{1,2}\s*[.)]\s*)?(?:duoc\s+)?cap cho\s*:")
+# "… giao đất ở cho hộ bà Nguyễn Thị Châu." (a decision about one household)
+_HOUSEHOLD_RE = re.compile(r"\bcho\s+ho\s+(?:gia dinh\s+)?(?:ong|ba)\s+")
+
+
 def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
-    """"… đối với bà Trần Thị Thu, sinh ngày 01/02/1940, Số định danh cá nhân: 045172190356" and
-    "Bà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, Số định danh cá nhân: …": a person named right before an
-    identifier, in the same sentence."""
+    """"… đối với bà Trần Thị Thu, sinh ngày 01/02/1940, Số định danh cá nhân: 045172190356",
+    "Bà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, Số định danh cá nhân: …" and "Bà Lê Thị Chi, năm sinh 1987,
+    CCCD số …": a person named right before an identifier, in the same sentence; else the grantee of
+    "Cấp cho: Ông …"."""
     page = "\n".join(lines).split("\f", 1)[0]
     flat = re.sub(r"\s*\n\s*", " ", page)
     folded = fold(flat)
-    rx = re.compile(
-        r"\b(ong|ba)\b\s*:?\s+(?P<name>(?:\S+\s+){1,5}?\S+?)\s*[,;]\s*"
-        r"(?:(?:sinh ngay|nam sinh)\s*:?\s*[^,;]{1,12}[,;]\s*)?so dinh danh ca nhan\s*:?\s*"
-    )
-    for m in rx.finditer(folded):
+    for m in _NAMED_WITH_ID_RE.finditer(folded):
         found = _person_name(flat[m.start("name") : m.end("name")])
         ids = find_personal_ids(flat[m.end() : m.end() + 20], today=today)
         if found is None or not ids or ids[0].start > 2:
             continue
         name, repaired = found
-        return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)),
-                "so_dinh_danh": Field(ids[0].value, conf_of(0.85, ids[0].repaired))}
+        conf = conf_of(0.85, ids[0].repaired) if _born_as_numbered(ids[0].value, [folded[m.start() : m.end()]]) else 0.5
+        return {"ho_ten": Field(name, 0.8 - (0.1 if repaired else 0.0)), "so_dinh_danh": Field(ids[0].value, conf)}
+    granted = _granted_to(lines[: lines.index("\f") if "\f" in lines else len(lines)], today)
+    if granted:
+        return granted
     return _addressed_twice(folded, flat)
+
+
+def _granted_to(lines: list[str], today: date) -> dict[str, Field]:
+    """The one person a permit is granted to ("1. Cấp cho: Ông Võ Văn Lộc"), with the identifier printed in
+    the lines that follow, if any."""
+    found: list[tuple[int, tuple[str, float]]] = []
+    for i, line in enumerate(lines):
+        m = _GRANTEE_RE.match(fold(line))
+        if m is not None and (named := _name_value(lines, i, m.end())) is not None:
+            found.append((i, named))
+    if len({fold(n[0]) for _, n in found}) != 1:
+        return {}
+    i, (name, conf) = found[0]
+    out = {"ho_ten": Field(name, conf)}
+    for k in nonempty(lines, i + 1)[:3]:
+        folded = fold(lines[k])
+        if _NAME_LABEL_RE.search(folded) or _GRANTEE_RE.match(folded):
+            break
+        idm = _ID_LINE_RE.search(folded)
+        ids = _ids_in(lines[k][idm.start() :], today) if idm else []
+        if len(ids) == 1:
+            out["so_dinh_danh"] = Field(ids[0].value, conf_of(0.85, ids[0].repaired))
+            break
+    return out
+
+
+def _household(lines: list[str]) -> dict[str, Field]:
+    """"Điều 1. Giao đất ở cho hộ bà Nguyễn Thị Châu.": the one household a copied decision names."""
+    flat = re.sub(r"\s*\n\s*", " ", "\n".join(lines).split("\f", 1)[0])
+    folded = fold(flat)
+    names: set[str] = set()
+    first = ""
+    for m in _HOUSEHOLD_RE.finditer(folded):
+        rest = flat[m.end() : m.end() + 60]
+        cut = _NAME_END_RE.search(fold(rest))
+        rest = rest[: cut.start()] if cut else rest
+        stop = re.search(r"[.:]|\s(?:tai|o|voi|theo)\s", fold(rest))
+        found = _person_name(rest[: stop.start()] if stop else rest)
+        if found is None:
+            return {}  # a household named in some way not read: do not guess among the others
+        names.add(fold(found[0]))
+        first = first or found[0]
+    if len(names) != 1:
+        return {}
+    return {"ho_ten": Field(first, 0.7)}
 
 
 def _addressed_twice(folded: str, flat: str) -> dict[str, Field]:
