@@ -593,3 +593,27 @@ def test_parties_recorded_in_record_json_and_database(settings, sample_set) -> N
     with db.session_scope(settings.db_url) as s:
         back = load_record(s, record.sha256)
     assert back is not None and back.parties == record.parties
+
+
+def test_real_forms_filled_by_hand_label_notes_spouses_and_a_witness() -> None:
+    """Wordings of the real forms filled in bench/realset (rs097, rs099, rs106): a label's note "(chữ in hoa)"
+    with no verb and the gender field after the name on its line; the spouse's "của vợ (chồng) (1):";
+    a spouses' agreement whose only plain "Họ và tên:" is its witness's: no citizen, three parties."""
+    cv = ("SƠ YẾU LÝ LỊCH TỰ THUẬT\n1. Họ và tên (chữ in hoa) TRỊNH XUÂN BÁCH Nam/ Nữ Nam\n"
+          "2. Sinh ngày 07 tháng 01 năm 1999\n8. Số CCCD/CMND 038099010284 cấp ngày 14/06/2021\n")
+    assert _people(cv, "khac")[0] == {"ho_ten": "Trịnh Xuân Bách", "so_dinh_danh": "038099010284"}
+    cc01 = ("TỜ KHAI CĂN CƯỚC CÔNG DÂN\n1. Họ, chữ đệm và tên(1): PHAN THANH TÙNG\n"
+            "19. Họ, chữ đệm và tên của vợ (chồng) (1): ĐOÀN THỊ THU Quốc tịch: Việt Nam\n")
+    citizen, parties = _people(cc01, "to_khai")
+    assert citizen == {"ho_ten": "Phan Thanh Tùng"} and ("Của vợ (chồng)", "Đoàn Thị Thu", None) in parties
+    agreement = ("VĂN BẢN THOẢ THUẬN VỀ VIỆC CHIA TÀI SẢN CHUNG CỦA VỢ CHỒNG\nChúng tôi gồm:\n"
+                 "NGƯỜI CHỒNG: ÔNG PHẠM MINH ĐỨC\nCMND/CCCD: 079084013358\n"
+                 "NGƯỜI VỢ: BÀ VŨ THỊ NGỌC DIỆP\nCMND/CCCD: 079186020417\n"
+                 "Chúng tôi là vợ chồng hợp pháp.\nBÊN LÀM CHỨNG (NẾU CÓ)\nHọ và tên: Đoàn Văn Tài\n"
+                 "CMND/CCCD: 079079004826\nNGƯỜI LÀM CHỨNG\n")
+    citizen, parties = _people(agreement, "khac")
+    assert citizen == {}
+    assert [p[1:] for p in parties] == [("Phạm Minh Đức", "079084013358"), ("Vũ Thị Ngọc Diệp", "079186020417"),
+                                        ("Đoàn Văn Tài", "079079004826")]
+    # a given name "Nam" is no gender field
+    assert _people("ĐƠN ĐỀ NGHỊ\nHọ và tên: Hoàng Văn Nam\n", "don")[0] == {"ho_ten": "Hoàng Văn Nam"}

@@ -123,9 +123,9 @@ _QUALIFIERS: list[tuple[str, str]] = [
     (r"khai sinh", "subject"),
 ]
 _NAME_WORDS = r"(?:ho[,.]?\s*chu dem[,.]?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"  # "Họ. chữ đệm": a comma read as a dot
-_NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:viet|ghi bang) chu in hoa\))?(?:\s*/\s*full name)?"
+_NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:(?:viet|ghi bang)\s+)?chu in hoa\))?(?:\s*/\s*full name)?"
 _NAME_LABEL_RE = re.compile(
-    rf"(?<![\w])(?P<label>{_NAME_WORDS})(?P<q>\s+(?:{'|'.join(q for q, _ in _QUALIFIERS)}))?\b{_NOTE}"
+    rf"(?<![\w])(?P<label>{_NAME_WORDS})(?P<q>\s+(?:{'|'.join(q for q, _ in _QUALIFIERS)}))?(?:\b|(?<=\))){_NOTE}"
     r"(?P<sep>\s*[:;]|(?=\s+\S)|\s*$)"
     r"|(?<![\w])full name\s*:"
 )
@@ -145,6 +145,8 @@ _ROLE_LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bnguoi di dang ky(?:\s+khai sinh|\s+khai tu|\s+ket hon)?\s*:"), "registrant"),
     (re.compile(r"\bxet de nghi cua\s+(?:ong|ba)(?:\s*/\s*(?:ong|ba))?\s*:?"), "applicant"),
     (re.compile(r"\bten (?:vo|chong)\s*:"), "spouse"),
+    (re.compile(r"^\W*(?:ben|nguoi) chong\s*:"), "husband"),  # "NGƯỜI CHỒNG: ÔNG …" of a spouses' agreement
+    (re.compile(r"^\W*(?:ben|nguoi) vo\s*:"), "wife"),
     (re.compile(r"\bco vo hoac chong la\s*:?"), "other"),
     (re.compile(r"\bchu ho kinh doanh\s*:"), "owner"),
     (re.compile(r"\bchu ho(?:\s+noi den|\s+noi tam tru)?\s*:"), "head"),
@@ -177,6 +179,8 @@ _HEADINGS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^xac nhan\s*:$"), "subject"),
     (re.compile(r"^nguoi (?:tra ket qua|tiep nhan(?: ho so)?|huong dan)\s*:?$"), "official"),
     (re.compile(r"^nguoi nhan ket qua\s*:?$"), "receiver"),
+    # a witness's block is nobody's the paper is about ("BÊN LÀM CHỨNG (NẾU CÓ)" / "Họ và tên: …")
+    (re.compile(rf"^(?:ben|nguoi) lam chung{_HEAD_END}"), "witness"),
     (re.compile(rf"^{_NAME_WORDS}\s+nguoi yeu cau\s*:?$"), "applicant"),
 ]
 _HEADING_NUMBER_RE = re.compile(r"^\W*(?:[ivx]+|\d{1,2})\s*[.:)/]\s*|^\W*[-–+•]\s*")
@@ -185,7 +189,7 @@ _NAME_END_RE = re.compile(
     r"\s{3,}|\t|[;,(\[{«]|\.{2,}|…|_{2,}|\s[-–]\s|\s/\s"
     r"|\b(gioi tinh|ngay,? thang|ngay sinh|sinh ngay|sinh nam|nam sinh|dan toc|quoc tich|so dinh danh|"
     r"cccd|cmnd|noi (sinh|cu tru|thuong tru|o)|thuong tru|dia chi|sex|date of birth|quan he|nghe nghiep|"
-    r"mssv|dien thoai|chuc vu|ma so|ve viec|trong thoi gian|la nguoi)\b"
+    r"mssv|dien thoai|chuc vu|ma so|ve viec|trong thoi gian|la nguoi|nam\s*/\s*nu)\b"
 )
 _HONORIFIC_RE = re.compile(r"^(ong\s*/\s*ba|ong\s*\(\s*ba\s*\)|ong|ba|anh|chi|cong dan|cu|em|chau)\b\.?\s*:?\s*",
                            re.IGNORECASE)
