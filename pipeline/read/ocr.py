@@ -16,7 +16,7 @@ import zxingcpp
 from PIL import Image, ImageChops
 
 from pipeline.errors import PipelineError
-from pipeline.read import assemble, engine, preprocess, seal
+from pipeline.read import assemble, boxes, engine, preprocess, seal
 from pipeline.read.pages import Format, PageSpec, colour_of, readable, render
 from pipeline.vn.ocrfix import fix_text, fix_word
 from pipeline.vn.text import fold
@@ -77,11 +77,19 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
     # A page shown in colour is read grey all the same, its text-only layer then laid over the colour copy
     # (assemble.image_page): tesseract binarising a colour page itself cost 0.7 s of its 1.9 s.
     shown = ocr_img if not textonly and ocr_img.mode == "RGB" else None
+    read = darkest_grey(shown) if shown is not None else ocr_img
+    # Rows of boxes (an identity number, one digit a box) are read with their borders erased; the page
+    # kept shows them as printed, so an image page then takes the text-only layer, as a colour one does.
+    rows = boxes.find_rows(read, dpi) if read.mode == "L" else []
+    if rows:
+        read = boxes.erase(read, rows)
+        if not textonly and shown is None:
+            shown = ocr_img
     layer = pdf_out.with_name(pdf_out.stem + ".layer.pdf") if shown is not None else pdf_out
     try:
-        raw, words = engine.read_page(darkest_grey(shown) if shown is not None else ocr_img, dpi, layer, lang=lang,
-                                      textonly=textonly or shown is not None, timeout=timeout,
-                                      what=f"page {spec.page_no}", source=None if shown is not None else source)
+        raw, words = engine.read_page(read, dpi, layer, lang=lang, textonly=textonly or shown is not None,
+                                      timeout=timeout, what=f"page {spec.page_no}",
+                                      source=None if shown is not None or rows else source)
         if shown is not None:
             assemble.image_page(shown, layer, pdf_out, source=source)
     except PipelineError as e:
@@ -89,6 +97,8 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
     finally:
         if shown is not None:
             layer.unlink(missing_ok=True)
+    if rows:
+        log.info("%s page %d: %d row(s) of boxes read without their borders", path, spec.page_no, len(rows))
     text = fix_text(raw)
     words = [w.model_copy(update={"text": fix_word(w.text)}) for w in words]
     if not qr and "ma ho so" in fold(text):
