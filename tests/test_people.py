@@ -615,5 +615,9 @@ def test_real_forms_filled_by_hand_label_notes_spouses_and_a_witness() -> None:
     assert citizen == {}
     assert [p[1:] for p in parties] == [("Phạm Minh Đức", "079084013358"), ("Vũ Thị Ngọc Diệp", "079186020417"),
                                         ("Đoàn Văn Tài", "079079004826")]
+    ct01 = ("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ\n1. Họ, chữ đệm và tên: Lò Thị Mai\n"
+            "7. Họ, chữ đệm và tên chủ hộ: Lò Văn Sơn 8. Mối quan hệ với chủ hộ: Con\n")
+    citizen, parties = _people(ct01, "to_khai")
+    assert citizen == {"ho_ten": "Lò Thị Mai"} and [p[1] for p in parties] == ["Lò Văn Sơn"]
     # a given name "Nam" is no gender field
     assert _people("ĐƠN ĐỀ NGHỊ\nHọ và tên: Hoàng Văn Nam\n", "don")[0] == {"ho_ten": "Hoàng Văn Nam"}

@@ -187,6 +187,7 @@ _HEADING_NUMBER_RE = re.compile(r"^\W*(?:[ivx]+|\d{1,2})\s*[.:)/]\s*|^\W*[-–+�
 
 _NAME_END_RE = re.compile(
     r"\s{3,}|\t|[;,(\[{«]|\.{2,}|…|_{2,}|\s[-–]\s|\s/\s"
+    r"|\s\d{1,2}\s*[.)]\s+\S"  # the next numbered field on the name's line ("Lò Văn Sơn 8. Mối quan hệ …")
     r"|\b(gioi tinh|ngay,? thang|ngay sinh|sinh ngay|sinh nam|nam sinh|dan toc|quoc tich|so dinh danh|"
     r"cccd|cmnd|noi (sinh|cu tru|thuong tru|o)|thuong tru|dia chi|sex|date of birth|quan he|nghe nghiep|"
     r"mssv|dien thoai|chuc vu|ma so|ve viec|trong thoi gian|la nguoi|nam\s*/\s*nu)\b"
