@@ -117,11 +117,12 @@ def context_places(text: str, lexicon: Lexicon) -> list[str]:
 
 def _restore_body(body: str, places: list[str], lexicon: Lexicon, reading: Reading) -> tuple[str, bool, bool]:
     """(the body, whether it was repaired, whether it is unsure)."""
-    if reading.as_printed:
-        return body, False, False  # a text layer is the paper's own text: "TRUYỂN" is its typo, not OCR's
+    # What reviewers corrected comes first, on a text layer too: a clerk said how this body is written
     known = restore_known(body, lexicon.bodies, min_ratio=0.9) if lexicon.bodies else None
     if known is not None:
         return known, known != body, False
+    if reading.as_printed:
+        return body, False, False  # a text layer is the paper's own text: "TRUYỂN" is its typo, not OCR's
     restored, changed = restore_phrases(body, (*UNIT_PHRASES, *PROVINCES, *places))
     if not has_marks(body):
         if reading.marked and changed:
