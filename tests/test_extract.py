@@ -1064,3 +1064,13 @@ def test_a_forms_identifier_label_is_no_number_line() -> None:
     text = ("CÔNG TY CỔ PHẦN DU LỊCH SÔNG HƯƠNG\nGIẤY ỦY QUYỀN\n1. Bên ủy quyền\n- Tên cổ đông: NGUYỄN PHƯƠNG LIÊN\n"
             "- Số CMND/CCCD/ĐKKD/Hộ chiếu: 038164693339\n")
     assert "ky_hieu" not in extract(text, "giay_uy_quyen", today=TODAY)
+
+
+def test_a_citizens_own_form_has_no_issuing_body() -> None:
+    """The header over a tờ khai or a đơn is the form's owner or its addressee, not who issued the paper."""
+    tk = ("BẢO HIỂM XÃ HỘI VIỆT NAM\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỜ KHAI\nTHAM GIA, ĐIỀU CHỈNH THÔNG TIN "
+          "BẢO HIỂM XÃ HỘI, BẢO HIỂM Y TẾ\n[01]. Họ và tên: NGUYỄN VĂN AN\n")
+    don = "TRƯỜNG ĐẠI HỌC KHOA HỌC TỰ NHIÊN\nĐƠN XIN XÉT ĐẠT CHUẨN NGOẠI NGỮ\nHọ và tên: Lê Minh Tâm\n"
+    assert "co_quan_ban_hanh" not in extract(tk, "to_khai", today=TODAY)
+    assert "co_quan_ban_hanh" not in extract(don, "don", today=TODAY)
+    assert "co_quan_ban_hanh" in extract(don, "thong_bao", today=TODAY)

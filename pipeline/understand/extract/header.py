@@ -33,7 +33,9 @@ from pipeline.vn.lexicon import (
 from pipeline.vn.text import clean_spacing, fold, is_upper_line, split_motto
 from schemas.tasks import PageResult
 
-NO_BODY = frozenset({"can_cuoc"})
+# A citizen's own form (tờ khai, đơn) is issued by nobody: the header it prints is the form's owner or the
+# addressee ("BẢO HIỂM XÃ HỘI VIỆT NAM" over a TK1-TS, a university over a student's đơn), not an issuing body.
+NO_BODY = frozenset({"can_cuoc", "to_khai", "don"})
 HEADER_ZONE = 12
 
 # The words a unit's name starts with: a header line starting so begins a new unit, any other line
