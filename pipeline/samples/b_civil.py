@@ -306,9 +306,10 @@ def ban_sao_chung_thuc(ctx: Ctx) -> Doc:
     certifier = signer(rng)
     stamp.append(b.centre(certifier.name, "B", 12))
     blocks += [Gap(rng.uniform(10, 40)), Columns([Column(rng.choice([20.0, 95.0]), 95, stamp)], space_after=2)]
-    b.meta(ngay_ban_hanh=ctx.date.isoformat(), nguoi_ky=certifier.name, chuc_vu_nguoi_ky="NGƯỜI THỰC HIỆN CHỨNG THỰC",
-           ho_ten=p.name)
-    return b.done("ban_sao_chung_thuc", "Bản sao chứng thực", blocks)
+    # the stamp's own number and book ("Số chứng thực: 468 Quyển số: 02/2025-SCT/BS") are the copy's, as in family A
+    b.meta(so=str(n), ky_hieu="SCT/BS", ngay_ban_hanh=ctx.date.isoformat(), nguoi_ky=certifier.name,
+           chuc_vu_nguoi_ky="NGƯỜI THỰC HIỆN CHỨNG THỰC", ho_ten=p.name)
+    return b.done("ban_sao_chung_thuc", "Bản sao", blocks)
 
 
 # --- land, building, business -------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from pipeline.samples.content import (
 )
 from pipeline.samples.model import QR, Block, Card, Column, ColumnItem, Columns, Doc, Gap, Para, Run, Table
 from pipeline.samples.parts import Ctx
+from pipeline.vn.text import sentence_case
 
 _TT04 = "(Ban hành kèm theo Thông tư số 04/2020/TT-BTP ngày 28/12/2020 của Bộ trưởng Bộ Tư pháp)"
 _TT04_24 = "(Ban hành kèm theo Thông tư số 04/2024/TT-BTP ngày 06/6/2024 của Bộ trưởng Bộ Tư pháp)"
@@ -613,6 +614,8 @@ def bien_lai(ctx: Ctx) -> Doc:
                               ("Lệ phí cấp giấy phép xây dựng", 75000)])
     amount = amount * rng.randint(1, 5) or 0
     collector = rng.choice([b.unit.body, f"Bưu điện tỉnh {b.unit.province}", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"])
+    title = rng.choice(["BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ", "BIÊN LAI THU PHÍ, LỆ PHÍ",
+                        "BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ KHÔNG CÓ MỆNH GIÁ"])
     left: list[ColumnItem] = [Para([Run("Đơn vị thu:", "B")], size=11, align="left"),
                               Para([Run(nfc(collector))], size=11, align="left"),
                               Para([Run(f"Mã số thuế: {rng.randint(10**9, 10**10 - 1)}")], size=11, align="left")]
@@ -622,8 +625,7 @@ def bien_lai(ctx: Ctx) -> Doc:
                                Para([Run("Số:"), Run(f"{n:07d}", "B")], size=11, align="left")]
     blocks: list[Block] = [Columns([Column(12, 60, left), Column(72, 82, motto_lines(b, 11)), Column(156, 48, right)],
                                    space_after=5),
-                           b.centre(rng.choice(["BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ", "BIÊN LAI THU PHÍ, LỆ PHÍ",
-                                                "BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ KHÔNG CÓ MỆNH GIÁ"]), "B", 15),
+                           b.centre(title, "B", 15),
                            b.centre(rng.choice(["(Liên 1: Lưu tại cơ quan thu)", "(Liên 2: Giao cho người nộp tiền)"]),
                                     "I", 12, space_after=4),
                            b.field("Tên loại phí, lệ phí", fee),
@@ -635,10 +637,11 @@ def bien_lai(ctx: Ctx) -> Doc:
                b.field("(Viết bằng chữ)", (number_words(amount).capitalize() + " đồng") if amount else "Không đồng"),
                b.field("Hình thức thanh toán", rng.choice(["Tiền mặt", "Chuyển khoản", "Trực tiếp"])),
                Para(date_runs(b, None, ctx.date), size=12, align="right"),
-               pair_sign(b, "Người nộp tiền", p.name, "Người thu tiền", person(rng, born=(1980, 2000)).name)]
+               pair_sign(b, "Người nộp tiền", p.name, "Người thu tiền", (clerk := person(rng, born=(1980, 2000))).name)]
+    # the collector signs the receipt, as family A's say; the type name is the title as printed
     b.meta(so=f"{n:07d}", ngay_ban_hanh=ctx.date.isoformat(), co_quan_ban_hanh=collector, ho_ten=p.name,
-           ma_ho_so=ctx.dossier)
-    return b.done("bien_lai", "Biên lai thu tiền phí, lệ phí", blocks)
+           ma_ho_so=ctx.dossier, nguoi_ky=clerk.name, chuc_vu_nguoi_ky="Người thu tiền")
+    return b.done("bien_lai", sentence_case(title), blocks)
 
 
 # --- identity card copies ----------------------------------------------------------------------------------
