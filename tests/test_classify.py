@@ -482,6 +482,11 @@ def test_settle_keeps_the_title_and_says_both_readings() -> None:
 def test_a_certified_copy_stays_one_whatever_its_title() -> None:
     result = classify(SHORT["ban_sao_chung_thuc"])
     assert result.doc_type == "ban_sao_chung_thuc" and not result.conflict
+    # the stamp's last word wrapped after a dot OCR read in (a photographed copy of a giấy khai sinh)
+    wrapped = ("GIẤY KHAI SINH\nHọ, chữ đệm, tên: LÊ VĂN SƠN\nNơi sinh: Trạm Y tế xã\n"
+               "CHỨNG THỰC BẢN SAO ĐÚNG VỚI BẢN.\nCHÍNH\nSố chứng thực: 462 Quyển số: 03/2024-SCT/BS\n"
+               "NGƯỜI THỰC HIỆN CHỨNG THỰC\nLê Diệu Hà")
+    assert classify(wrapped).doc_type == "ban_sao_chung_thuc"
 
 
 @pytest.mark.parametrize(("title", "doc_type"), [

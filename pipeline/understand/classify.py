@@ -222,7 +222,8 @@ _SPECS: dict[str, _Spec] = {
         (
             # The certification stamp outweighs the title of the copied document: the page is a
             # certified copy whatever it is a copy of.
-            (r"chung thuc ban sao dung voi ban chinh", 4.0, "Chứng thực bản sao đúng với bản chính"),
+            # (its last word often wraps, after a stray dot OCR read: "ĐÚNG VỚI BẢN." / "CHÍNH")
+            (r"chung thuc ban sao dung voi ban[\s.,]{1,4}chinh", 4.0, "Chứng thực bản sao đúng với bản chính"),
             (r"\bsct\s*/\s*bs\b", 2.0, "SCT/BS"),
             (r"so chung thuc\s*:", 0.6, "Số chứng thực:"),
         ),
