@@ -155,6 +155,7 @@ def _plan_pdf(path: Path, limits: Limits, workdir: Path | None) -> list[PageSpec
         with pikepdf.open(path) as pdf:
             check_pdf(pdf, path, limits)
             rotations = [int(p.obj.get("/Rotate", 0)) % 360 for p in pdf.pages]
+            drawn = _drawn_annotations(pdf)
             encrypted = pdf.is_encrypted
             if encrypted and workdir is not None:
                 # Opened without a password: an owner password only (printing, copying restricted). The
@@ -168,7 +169,7 @@ def _plan_pdf(path: Path, limits: Limits, workdir: Path | None) -> list[PageSpec
     if not rotations:
         raise PipelineError("no_pages", "the PDF has no pages", source=str(path))
     try:
-        return _read_layers(readable(path, workdir), rotations)
+        return _read_layers(readable(path, workdir), rotations, drawn)
     except Exception as first:  # pdfminer raises many unrelated types on broken files
         if workdir is None or readable(path, workdir) != path:
             raise _unreadable(path, first) from first
@@ -176,7 +177,7 @@ def _plan_pdf(path: Path, limits: Limits, workdir: Path | None) -> list[PageSpec
         try:
             with pikepdf.open(path) as pdf:
                 _save_copy(pdf, workdir)
-            specs = _read_layers(readable(path, workdir), rotations)
+            specs = _read_layers(readable(path, workdir), rotations, drawn)
         except Exception as e:
             (workdir / READABLE).unlink(missing_ok=True)
             raise _unreadable(path, first) from e
@@ -197,16 +198,22 @@ def _save_copy(pdf: pikepdf.Pdf, workdir: Path) -> None:
     tmp.replace(workdir / READABLE)
 
 
-def _printed_annotations(path: Path) -> io.BytesIO | None:
-    """A copy of the PDF with the appearance of its annotations drawn into the pages, when any page
-    has some: what a digital signature's widget shows is printed text of the paper. An issuing office
-    numbers and dates a paper as it signs it, and the signing software draws "11" and "08" into
-    "Số: … /TB-UBND" and "ngày … tháng 01" as the appearance of a signature field, outside the page's
-    own text: the text layer alone reads the paper as a blank draft. None when there is nothing to draw."""
+def _drawn_annotations(pdf: pikepdf.Pdf) -> bool:
+    """Whether any page has an annotation with an appearance of its own (see _printed_annotations). A
+    structure too broken to tell says yes: reading the layers then meets it, where a broken file is repaired."""
+    try:
+        return any("/AP" in annot for page in pdf.pages for annot in page.obj.get("/Annots", []))
+    except Exception:  # pikepdf raises many types on broken objects
+        return True
+
+
+def _printed_annotations(path: Path) -> io.BytesIO:
+    """A copy of the PDF with the appearance of its annotations drawn into the pages: what a digital
+    signature's widget shows is printed text of the paper. An issuing office numbers and dates a paper
+    as it signs it, and the signing software draws "11" and "08" into "Số: … /TB-UBND" and "ngày …
+    tháng 01" as the appearance of a signature field, outside the page's own text: the text layer alone
+    reads the paper as a blank draft."""
     with pikepdf.open(path) as pdf:
-        drawn = any("/AP" in annot for page in pdf.pages for annot in page.obj.get("/Annots", []))
-        if not drawn:
-            return None
         with pdfplumber.open(path) as own:
             for page, text in zip(pdf.pages, own.pages, strict=False):
                 annots = page.obj.get("/Annots")
@@ -254,9 +261,11 @@ def _without_covered_spaces(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
     return page.filter(lambda obj: obj.get("object_type") != "char" or bool(obj["text"].strip()) or not covered(obj))
 
 
-def _read_layers(path: Path, rotations: list[int]) -> list[PageSpec]:
+def _read_layers(path: Path, rotations: list[int], drawn: bool) -> list[PageSpec]:
+    """The pages' text layers; ``drawn``: the PDF has annotations with appearances, drawn in first
+    (found while planning, which has the PDF open already: most PDFs have none)."""
     specs = []
-    flattened = _printed_annotations(path)
+    flattened = _printed_annotations(path) if drawn else None
     with pdfplumber.open(flattened or path) as pdf:
         for i, page in enumerate(pdf.pages):
             text = (_without_covered_spaces(page) if flattened else page).extract_text() or ""
