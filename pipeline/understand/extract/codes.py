@@ -20,7 +20,7 @@ from pipeline.vn.codes import (
     find_procedure_codes,
 )
 from pipeline.vn.text import fold, normalize, split_motto
-from schemas.tasks import PageResult
+from schemas.tasks import PageResult, PageWord
 
 _PROCEDURE_LABEL_RE = re.compile(r"\bma\s*(so\s*)?(thu tuc|tthc)\b")
 
@@ -87,19 +87,29 @@ def _unsure_number(so: str, page: PageResult | None) -> bool:
     """Whether OCR read the number ``so`` with low confidence in the page's header (no words: unknown, so
     not): the word that is the number alone ("O4"), the one after the "Số:" label when there is one.
     Whether in a printed gap or not, a number tesseract is unsure of is most often handwriting it misread."""
-    if page is None or page.source != "ocr" or not page.words:
-        return False
-    top = 0.4 * page.height_px if page.height_px else float("inf")
-    zone = [w for w in page.words if w.top < top]
+    zone = _header_words(page)
     for label in (w for w in zone if re.match(r"^\W*s[o6]\s*[:;.]\W*$", fold(w.text))):
         # the number's own word follows the label on its row; a word that also holds the label or the symbol
         # ("Số:23", "25/QĐ-UBND") says nothing of the digits: tesseract scores typed ones there under 30 too
-        after = [w for w in zone if w.left > label.left and abs(w.top - label.top) < max(w.height, label.height)]
+        after = [w for w in zone if w.left > label.left and _same_row(w, label)]
         word = min(after, key=lambda w: w.left, default=None)
         if word is not None and _number_word(word.text.translate(_DIGITS)) == so:
             return word.conf < _SURE_NUMBER
     confs = [w.conf for w in zone if _number_word(w.text.translate(_DIGITS)) == so]
     return bool(confs) and max(confs) < _SURE_NUMBER
+
+
+def _header_words(page: PageResult | None) -> list[PageWord]:
+    """The OCR words of the page's top (where the number and the place-date line are); none for a text
+    layer or a page without words."""
+    if page is None or page.source != "ocr" or not page.words:
+        return []
+    top = 0.4 * page.height_px if page.height_px else float("inf")
+    return [w for w in page.words if w.top < top]
+
+
+def _same_row(a: PageWord, b: PageWord) -> bool:
+    return abs(a.top - b.top) < max(a.height, b.height)
 
 
 def _number_word(text: str) -> str | None:
@@ -111,14 +121,11 @@ def _number_word(text: str) -> str | None:
 def unsure_day(page: PageResult | None) -> bool:
     """Whether OCR read the day of the header's place-date line with low confidence: the word before
     "tháng" on the row that holds "ngày" (or "04tháng", glued), in the top of the page."""
-    if page is None or page.source != "ocr" or not page.words:
-        return False
-    top = 0.4 * page.height_px if page.height_px else float("inf")
-    zone = [w for w in page.words if w.top < top]
+    zone = _header_words(page)
     for month in sorted(zone, key=lambda w: (w.top, w.left)):
         if not re.search(r"thang\W*$", fold(month.text)):
             continue
-        row = [w for w in zone if abs(w.top - month.top) < max(w.height, month.height) and w.left < month.left]
+        row = [w for w in zone if _same_row(w, month) and w.left < month.left]
         if not any("ngay" in fold(w.text) for w in row):
             continue  # a "tháng" of running text, not the place-date line
         before = max(row, key=lambda w: w.left)
