@@ -758,8 +758,7 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
     "Bà: PHẠM PHƯƠNG VÂN, năm sinh: 1975, Số định danh cá nhân: …" and "Bà Lê Thị Chi, năm sinh 1987,
     CCCD số …": a person named right before an identifier, in the same sentence; else the grantee of
     "Cấp cho: Ông …"."""
-    page = "\n".join(lines).split("\f", 1)[0]
-    flat = re.sub(r"\s*\n\s*", " ", page)
+    flat = _first_page_flat(lines)
     folded = fold(flat)
     for m in _NAMED_WITH_ID_RE.finditer(folded):
         found = _person_name(flat[m.start("name") : m.end("name")])
@@ -773,6 +772,11 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
     if granted:
         return granted
     return _addressed_twice(folded, flat)
+
+
+def _first_page_flat(lines: list[str]) -> str:
+    """The first page's text as one line (a sentence about the citizen wraps anywhere)."""
+    return re.sub(r"\s*\n\s*", " ", "\n".join(lines).split("\f", 1)[0])
 
 
 def _granted_to(lines: list[str], today: date) -> dict[str, Field]:
@@ -801,7 +805,7 @@ def _granted_to(lines: list[str], today: date) -> dict[str, Field]:
 
 def _household(lines: list[str]) -> dict[str, Field]:
     """"Điều 1. Giao đất ở cho hộ bà Nguyễn Thị Châu.": the one household a copied decision names."""
-    flat = re.sub(r"\s*\n\s*", " ", "\n".join(lines).split("\f", 1)[0])
+    flat = _first_page_flat(lines)
     folded = fold(flat)
     names: set[str] = set()
     first = ""
