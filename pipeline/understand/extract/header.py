@@ -30,6 +30,7 @@ from pipeline.vn.lexicon import (
     restore_known,
     restore_phrases,
 )
+from pipeline.vn.places import restore_provinces
 from pipeline.vn.text import clean_spacing, fold, is_upper_line, split_motto
 from schemas.tasks import PageResult
 
@@ -126,6 +127,8 @@ def _restore_body(body: str, places: list[str], lexicon: Lexicon, reading: Readi
     if reading.as_printed:
         return body, False, False  # a text layer is the paper's own text: "TRUYỂN" is its typo, not OCR's
     restored, changed = restore_phrases(body, (*UNIT_PHRASES, *PROVINCES, *places))
+    restored, respelled = restore_provinces(restored)
+    changed = changed or respelled
     if not has_marks(body):
         if reading.marked and changed:
             # "VAN PHONG" over a body of marked text: OCR lost the bold capitals' marks; the words say which
@@ -208,13 +211,22 @@ def place_and_date(lines: list[str], today: date) -> tuple[int, DateMatch, str] 
         elif (re.search(r"\bthang\W*\d{1,2}\W*$", fold(line)) and n + 1 < len(rows)
               and re.match(r"^\W*nam\W*\d{4}\b", fold(lines[rows[n + 1]]))):
             line = f"{line} {lines[rows[n + 1]].strip()}"  # "… tháng 09" / "năm 2025": wrapped in a narrow cell
+        elif (re.search(r"\bthang\W*(\d{1,2}\W*)?$", fold(line)) and n + 1 < len(rows)
+              and (tail := _DATE_TAIL_RE.search(fold(lines[rows[n + 1]])))):
+            # "Tuy Phước, ngày 09 tháng" / "(Mã tờ khai …) 10 năm 2025": a narrow right cell wrapped beside a
+            # left one OCR read into the same row; only the row's end is the date's
+            line = f"{line} {lines[rows[n + 1]][tail.start(1):].strip()}"
         if re.match(r"^\W*can cu\b", fold(line)):
             continue  # citations: "Căn cứ Nghị định số 30/2020/NĐ-CP, ngày 05 tháng 3 năm 2020"
         for dm in find_dates(line, today=today):
             before = line[: dm.start].rstrip()
             if not before.endswith((",", ".")):
+                if dm.worded and SO_LABEL_RE.match(fold(line)) and (place := _place_before(before)):
+                    return i, dm, place  # "Số: 12/QĐ-UBND Quảng Ngãi ngày …": the comma lost on the number's row
                 continue
             place, preceding = title_case_run(before[:-1])
+            if not place:
+                place, preceding = _abbreviated_place(before[:-1]), 0
             # "Thuận Hóa. ngày …": OCR's full stop for the comma, only on a line of its own
             if place and (before.endswith(",") or (dm.worded and not preceding)):
                 return i, dm, place
@@ -223,8 +235,25 @@ def place_and_date(lines: list[str], today: date) -> tuple[int, DateMatch, str] 
 
 _CITES_RE = re.compile(r"\bso\s*\d+\s*/|\d/[a-z]{1,5}-[a-z]")
 # "Quảng Ngãi, ngày   tháng 01 năm 2025": the place-date line of a paper whose day was written in by
-# hand (or left blank in a draft): the place reads even when the date does not.
-_PLACE_LINE_RE = re.compile(r",\s*ngay\b\W{0,3}\S{0,4}\W{0,3}\s*thang\b.{0,8}\bnam\b")
+# hand (or left blank in a draft): the place reads even when the date does not. No word boundary after
+# "ngày" and "tháng": a handwritten day or month OCR glued to them ("ngày0B", "thángØf") is still the line.
+_PLACE_LINE_RE = re.compile(r"(,?)\s*ngay\W{0,3}\S{0,4}\W{0,3}\s*thang.{0,8}\bnam\b")
+# The end of a row that finishes a wrapped date: "… 10 năm 2025".
+_DATE_TAIL_RE = re.compile(r"(?:^|\s)((?:\d{1,2}\s*)?nam\W*\d{4})\W*$")
+# "TP. HCM, ngày …": a city written as its initials after "TP." (Thành phố).
+_ABBREVIATED_PLACE_RE = re.compile(r"(?:^|\s)(T[Pp]\.\s?[A-ZĐ]{2,4})$")
+
+
+def _abbreviated_place(text: str) -> str:
+    m = _ABBREVIATED_PLACE_RE.search(text.rstrip())
+    return m.group(1) if m else ""
+
+
+def _place_before(text: str) -> str:
+    """The place a place-date line names before its "ngày", when it is a place's shape."""
+    place, _ = title_case_run(text.rstrip(" ,."))
+    place = place or _abbreviated_place(text.rstrip(" ,."))
+    return place if place and len(place.split()) <= 4 and not re.search(r"\d", place) else ""
 
 
 def place_without_date(lines: list[str]) -> Field | None:
@@ -235,8 +264,9 @@ def place_without_date(lines: list[str]) -> Field | None:
         m = _PLACE_LINE_RE.search(folded)
         if m is None or re.match(r"^\W*can cu\b", folded):
             continue
-        place, _ = title_case_run(line[: m.start()].rstrip())
-        if place and len(place.split()) <= 4 and not re.search(r"\d", place):
+        if not m.group(1) and not SO_LABEL_RE.match(folded):
+            continue  # without its comma only on the number's row, where Decree 30 puts the line
+        if place := _place_before(line[: m.start()]):
             return Field(place, 0.75)
     return None
 
