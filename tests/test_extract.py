@@ -692,10 +692,10 @@ def test_unsure_fields_are_those_under_the_field_threshold() -> None:
 
 GARBLED_HEADER = """\
 ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-TỈNH QUANG NGAÀI Độc lập - Tự do - Hạnh phúc
+XÃ THẠCH NGAÀI Độc lập - Tự do - Hạnh phúc
 Số: 12/CT-UBND Quảng Ngãi, ngày 05 tháng 3 năm 2024
 CHỈ THỊ
-Về việc tăng cường phòng chống dịch bệnh trên địa bàn tỉnh Quảng Nøgãi
+Về việc tăng cường phòng chống dịch bệnh trên địa bàn xã Thạch Nøgãi
 """
 
 
@@ -710,6 +710,22 @@ def test_a_value_holding_a_word_no_syllable_can_be_is_sent_to_review() -> None:
     assert got["dia_danh"].value == "Quảng Ngãi" and got["dia_danh"].confidence > GARBLED_CONFIDENCE
     assert not garbled("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI") and not garbled("TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG")
     assert garbled("TỈNH QUANG NGAÀI") and garbled("Nguyễn Vǎn Hoà")
+
+
+def test_a_province_ocr_damaged_after_its_level_word_is_put_back() -> None:
+    """After "tỉnh" only a province can follow: one letter from exactly one of them, in a word no syllable
+    can be, is that province, in the header's body and in the abstract alike."""
+    text = GARBLED_HEADER.replace("XÃ THẠCH NGAÀI", "TỈNH QUANG NGAÀI").replace("xã Thạch Nøgãi", "tỉnh Quảng Nøgãi")
+    values = _values(extract(text, "chi_thi", today=date(2025, 1, 1)))
+    assert values["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    assert values["trich_yeu"] == "Về việc tăng cường phòng chống dịch bệnh trên địa bàn tỉnh Quảng Ngãi"
+
+
+def test_a_year_name_with_a_mark_changed_is_put_back_after_tet() -> None:
+    text = GARBLED_HEADER.replace("phòng chống dịch bệnh trên địa bàn xã Thạch Nøgãi",
+                                  "các biện pháp bảo đảm đón Tết Nguyên đán Nhâm Dằn-năm 2022 an toàn")
+    assert _values(extract(text, "chi_thi", today=date(2025, 1, 1)))["trich_yeu"] == (
+        "Về việc tăng cường các biện pháp bảo đảm đón Tết Nguyên đán Nhâm Dần-năm 2022 an toàn")
 
 
 def test_abstract_prefix_and_specks_as_ocr_leaves_them() -> None:
@@ -1074,3 +1090,30 @@ def test_a_citizens_own_form_has_no_issuing_body() -> None:
     assert "co_quan_ban_hanh" not in extract(tk, "to_khai", today=TODAY)
     assert "co_quan_ban_hanh" not in extract(don, "don", today=TODAY)
     assert "co_quan_ban_hanh" in extract(don, "thong_bao", today=TODAY)
+
+
+def test_place_of_a_place_date_line_whose_day_or_month_ocr_glued_or_whose_comma_it_lost() -> None:
+    """A handwritten day or month OCR glued to "ngày"/"tháng" ("ngày0B", "thángØf"), or a blank draft's line
+    whose comma was lost on the number's row: the place still reads. Without its comma elsewhere, no place."""
+    head = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n"
+    for row in ("Số: 2ƒ /CT-UBND Quảng Ngãi, ngày 24 thángØf năm 2021",
+                "Số: #4 /TTr-UBND Quảng Ngãi, ngày0B tháng 02 năm 2025",
+                "Số: /2025/NQ-HĐND Quảng Ngãi ngày tháng năm 2025"):
+        text = head + row + "\nCHỈ THỊ\nVề việc triển khai hóa đơn điện tử\n"
+        values = _values(extract(text, "chi_thi", today=TODAY))
+        assert values.get("dia_danh") == "Quảng Ngãi", row
+    body = head + "Số: 12/CT-UBND\nCHỈ THỊ\nVề việc triển khai\nGửi Quảng Ngãi ngày tháng năm 2025 các sở\n"
+    assert "dia_danh" not in _values(extract(body, "chi_thi", today=TODAY))
+
+
+def test_place_date_line_wrapped_beside_a_left_cell_and_a_city_by_its_initials() -> None:
+    wrapped = ("TỜ KHAI CĂN CƯỚC CÔNG DÂN\n1. Họ, chữ đệm và tên: PHAN THANH TÙNG\n"
+               "Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật./.\n"
+               "(3) (MÃ VẠCH 2 CHIỀU) Tuy Phước, ngày 09 tháng\n(Mã tờ khai kê khai trực tuyến) 10 năm 2025\n"
+               "NGƯỜI KHAI\n")
+    values = _values(extract(wrapped, "to_khai", today=TODAY))
+    assert values["dia_danh"] == "Tuy Phước" and values["ngay_ban_hanh"] == "2025-10-09"
+    initials = ("ĐƠN XIN XÉT ĐẠT CHUẨN\nKính gửi: Phòng Đào tạo\nTôi tên: Nguyễn Hoàng Bảo Ngọc\n"
+                "TP. HCM, ngày 20 tháng 10 năm 2025\nNgười làm đơn\n")
+    values = _values(extract(initials, "don", today=TODAY))
+    assert values["dia_danh"] == "TP. HCM" and values["ngay_ban_hanh"] == "2025-10-20"

@@ -408,3 +408,25 @@ def test_a_year_whose_first_1_a_typewriter_font_made_a_t_is_read() -> None:
     found = find_dates("Cao Bằng, ngày 22 tháng 2 năm T999.", today=TODAY)
     assert [(d.value, d.repaired) for d in found] == [(date(1999, 2, 22), True)]
     assert find_dates("ngày 22 tháng T năm 1999", today=TODAY) == []
+
+
+def test_restore_provinces_only_where_one_province_is_one_damaged_letter_away() -> None:
+    from pipeline.vn.places import restore_provinces
+
+    assert restore_provinces("trên địa bàn tỉnh Quảng Nøgãi") == ("trên địa bàn tỉnh Quảng Ngãi", True)
+    assert restore_provinces("của tỉnh Quảng Nøãi.") == ("của tỉnh Quảng Ngãi.", True)
+    assert restore_provinces("ỦY BAN NHÂN DÂN TỈNH QUANG NGAÀI") == ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", True)
+    for kept in ("tỉnh Quảng Ngãi", "tỉnh Hà Nan",  # "Nan" is a word: a real misprint or another name, not OCR's
+                 "tỉnh ủy", "TỈNH CAO BẰNG LẦU XI", "xã Quảng Nøgãi",  # no level word a province follows
+                 "tỉnh Quảng Tri"):  # marks only: restore_phrases' job
+        assert restore_provinces(kept) == (kept, False), kept
+
+
+def test_restore_year_names_only_after_a_word_that_announces_one() -> None:
+    from pipeline.vn.lexicon import YEAR_NAMES, restore_year_names
+
+    assert len(YEAR_NAMES) == 60
+    assert restore_year_names("đón Tết Nguyên đán Nhâm Dằn-năm 2022") == ("đón Tết Nguyên đán Nhâm Dần-năm 2022", True)
+    assert restore_year_names("mừng Xuân Quỹ Mão") == ("mừng Xuân Quý Mão", True)
+    for kept in ("Tết Giáp Thìn", "canh tý", "Tết Giáp Sửu"):  # as spelled; no announcing word; no such year
+        assert restore_year_names(kept) == (kept, False), kept

@@ -270,3 +270,34 @@ def restore_known(value: str, known: Sequence[str], *, min_ratio: float = 0.0, c
     if best >= min_ratio and best - second > 0.05 and (closed or _only_damage(value, scored[0][1])):
         return scored[0][1]
     return None
+
+
+# The sexagenary year names ("Nhâm Dần", "Giáp Thìn") a Tết, a spring or a lunar year is called by: a stem
+# and a branch of the same parity, sixty in all.
+_STEMS = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+_BRANCHES = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+YEAR_NAMES: tuple[str, ...] = tuple(f"{s} {b}" for i, s in enumerate(_STEMS) for j, b in enumerate(_BRANCHES)
+                                    if i % 2 == j % 2)
+_YEAR_KEYS = {fold(n): n for n in YEAR_NAMES}
+# Only after the words that announce a year name: elsewhere "canh tý" or "tân sửu" may fold like other words.
+_YEAR_NAME_RE = re.compile(
+    r"\b(?:tet(?:\s+nguyen\s+dan)?|xuan|nam|dan)\s+(" + "|".join(sorted({k.split()[0] for k in _YEAR_KEYS}))
+    + r")\s+(" + "|".join(sorted({k.split()[1] for k in _YEAR_KEYS})) + r")\b"
+)
+
+
+def restore_year_names(text: str) -> tuple[str, bool]:
+    """``text`` with a year name whose marks OCR changed ("Tết Nguyên đán Nhâm Dằn") written as it is
+    spelled; (text, changed). The year name must follow "Tết", "Xuân", "năm" or "đán"."""
+    out = text
+    changed = False
+    for m in _YEAR_NAME_RE.finditer(fold(text)):
+        name = _YEAR_KEYS.get(f"{m.group(1)} {m.group(2)}")
+        if name is None:
+            continue  # a stem and branch of different parity name no year
+        read = text[m.start(1) : m.end(2)]
+        new = name.upper() if read.isupper() else name
+        if not all(same_spelling(a, b) for a, b in zip(read.split(), new.split(), strict=True)):
+            out = out[: m.start(1)] + new + out[m.end(2) :]  # as long as what it replaces: indices hold
+            changed = True
+    return out, changed

@@ -10,8 +10,9 @@ from pipeline.understand.classify import TitleHit
 from pipeline.understand.extract.base import SO_LABEL_RE, VV_RE, Field, has_marks, nonempty, strip_junk
 from pipeline.understand.extract.header import place_and_date
 from pipeline.understand.extract.layout import layout_cells
-from pipeline.vn.lexicon import ADMIN_BIGRAMS, restore_phrases
+from pipeline.vn.lexicon import ADMIN_BIGRAMS, restore_phrases, restore_year_names
 from pipeline.vn.ocrfix import is_syllable
+from pipeline.vn.places import restore_provinces
 from pipeline.vn.text import clean_spacing, fold, is_upper_line
 from schemas.tasks import PageResult
 
@@ -49,6 +50,8 @@ def _clean_abstract(text: str, today: date, as_printed: bool = False) -> str:
     text = re.sub(r"\b([A-ZĐ]{1,5})-\s+([A-ZĐ]{2,})\b", r"\1-\2", text)  # "NQ- HĐND": OCR's space in a symbol
     if has_marks(text) and not as_printed:  # printed (or read) without any marks, or a text layer: leave it so
         text, _ = restore_phrases(text, ADMIN_BIGRAMS)
+        text, _ = restore_provinces(text)
+        text, _ = restore_year_names(text)
     text = re.sub(r",(?:\s*,)+", ",", text)  # "phòng,, chống": a speck read as a second comma
     text = re.sub(r"\b([Ss])ô(?=\s+\d)", r"\1ố", text)  # "sô 27/2017/NQ-HĐND": the acute lost on "số"
     return text.rstrip(" ;,-_:")
