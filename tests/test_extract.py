@@ -1117,3 +1117,53 @@ def test_place_date_line_wrapped_beside_a_left_cell_and_a_city_by_its_initials()
                 "TP. HCM, ngày 20 tháng 10 năm 2025\nNgười làm đơn\n")
     values = _values(extract(initials, "don", today=TODAY))
     assert values["dia_danh"] == "TP. HCM" and values["ngay_ban_hanh"] == "2025-10-20"
+
+
+def _sig(rows: list[tuple[int, int, str, float]]) -> dict[str, str]:
+    from pipeline.understand.extract.signature import signature_of
+
+    page = _boxes(rows)
+    return {k: f.value for k, f in signature_of(page.text.split("\n"), [page], Lexicon()).items()}
+
+
+_BODY_ROWS = [(200, 300 + 60 * k, "Sở Thông tin và Truyền thông đề nghị các đơn vị đăng ký danh sách tham gia", 95)
+              for k in range(12)]
+
+
+def test_a_signature_block_set_a_line_or_two_above_noi_nhan_is_read() -> None:
+    got = _sig([*_BODY_ROWS, (1435, 1771, "KT. GIÁM ĐỐC", 93), (1422, 1851, "PHÓ GIÁM ĐỐC", 93),
+                (198, 1919, "Nơi nhận:", 95), (200, 1975, "- Như trên;", 95), (200, 2027, "- Lưu: VT.", 95),
+                (1428, 2232, "Nguyễn Hữu Việt", 94)])
+    assert got == {"chuc_vu_nguoi_ky": "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC", "nguoi_ky": "Nguyễn Hữu Việt"}
+
+
+def test_a_signer_whose_family_name_lost_its_capital_under_the_seal() -> None:
+    from pipeline.vn.lexicon import restore_family_name
+
+    # the position lost under the seal: the one name in the right column level with "Nơi nhận"
+    got = _sig([*_BODY_ROWS, (370, 1461, "Nơi nhận:", 95), (374, 1529, "- Văn phòng Chính phủ;", 95),
+                (1532, 1600, "hạm Trường Thọ", 90), (373, 1660, "- Lưu: VT.", 95)])
+    assert got.get("nguoi_ky") == "Phạm Trường Thọ"
+    assert restore_family_name("rần") == ("Trần", True)
+    assert restore_family_name("inh") is None  # the end of Đinh and of Ninh alike
+
+
+def test_minutes_signed_by_the_chair_with_a_page_number_glued_and_names_in_capitals() -> None:
+    from pipeline.understand.extract.signature import signature_of
+
+    lines = ["Đại hội đồng cổ đông thường niên kết thúc vào hồi 11 giờ.", "\f",
+             "4THƯ KÝ ĐẠI HỘI CHỦ TỌA ĐẠI HỘI", "NGUYỄN NHƯ QUỲNH HOÀNG LÊ HOÀNG", "5"]
+    got = {k: f.value for k, f in signature_of(lines, None, Lexicon()).items()}
+    assert got["chuc_vu_nguoi_ky"] == "CHỦ TỌA ĐẠI HỘI"  # the names' row is no part of the position
+
+
+def test_two_captions_on_a_row_and_names_apart_the_body_says_which_signs() -> None:
+    from pipeline.understand.extract.signature import signature_of
+
+    lines = ["GIẤY BIÊN NHẬN TRẢ KẾT QUẢ", "1. Tên thủ tục hành chính: Cấp đổi giấy phép lái xe.",
+             "2. Người trả kết quả:", "- Họ tên: Lê Minh Châu.", "3. Người nhận kết quả:", "- Họ tên: Hà Văn Quyết.",
+             "NGƯỜI NHẬN KẾT QUẢ NGƯỜI TRẢ KẾT QUẢ", "Hà Văn Quyết", "Lê Minh Châu"]
+    got = {k: f.value for k, f in signature_of(lines, None, Lexicon()).items()}
+    assert got == {"chuc_vu_nguoi_ky": "NGƯỜI TRẢ KẾT QUẢ", "nguoi_ky": "Lê Minh Châu"}
+    unnamed = [ln for ln in lines if not ln.startswith("- Họ tên")]
+    assert "nguoi_ky" not in {k for k in signature_of(unnamed, None, Lexicon())}

@@ -75,7 +75,8 @@ POSITION_TITLES: tuple[str, ...] = (
     "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "TRƯỞNG CÔNG AN", "PHÓ TRƯỞNG CÔNG AN",
     "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "VIỆN TRƯỞNG", "CHÁNH ÁN", "BÍ THƯ", "PHÓ BÍ THƯ",
     "HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "TRƯỞNG TRẠM", "THỦ TRƯỞNG CƠ SỞ", "THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG",
-    "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "CHỦ TRÌ", "THƯ KÝ", "NGƯỜI KÝ TRÍCH LỤC", "NGƯỜI LẬP BIỂU",
+    "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH", "CHỦ TRÌ", "THƯ KÝ", "CHỦ TỌA", "CHỦ TỌA ĐẠI HỘI", "THƯ KÝ ĐẠI HỘI",
+    "CHỦ TỌA CUỘC HỌP", "THƯ KÝ CUỘC HỌP", "NGƯỜI KÝ TRÍCH LỤC", "NGƯỜI LẬP BIỂU",
     "NGƯỜI TIẾP NHẬN HỒ SƠ", "NGƯỜI THU TIỀN", "ĐẠI DIỆN BÊN A", "ĐẠI DIỆN BÊN B", "BÊN ỦY QUYỀN",
     "BÊN ĐƯỢC ỦY QUYỀN", "NGƯỜI YÊU CẦU", "NGƯỜI LÀM ĐƠN", "NGƯỜI KHAI", "NGƯỜI ĐẠI DIỆN", "NGƯỜI NỘP HỒ SƠ",
     "NGƯỜI NỘP TIỀN", "NGƯỜI ĐỠ ĐẺ", "NGƯỜI TỪ CHỐI", "NGƯỜI TRẢ KẾT QUẢ", "NGƯỜI NHẬN KẾT QUẢ", "NGƯỜI HƯỚNG DẪN",
@@ -230,6 +231,11 @@ def restore_family_name(token: str) -> tuple[str, bool] | None:
     same = [n for n in _FAMILY_ONE_WORD if fold(n) == key]
     if len(same) == 1:
         return same[0], True
+    if not same and core.islower() and len(core) >= 3:
+        # "hạm" under a seal: the capital lost, the rest read with its marks; the end of exactly one name
+        lost = [n for n in _FAMILY_ONE_WORD if n[1:] == core]
+        if len(lost) == 1:
+            return lost[0], True
     if same or len(key) < 4:
         return None
     # A lost or garbled letter ("guyễn", "Ñøũyễn"): one edit away from exactly one long name.

@@ -40,7 +40,7 @@ _POSITION_RE = re.compile(
     r"^(kt|tm|tl|tuq|q|ktl)\s*\.|\b(chu tich|giam doc|truong|pho|chanh|bi thu|thu truong|cong chuc|"
     r"can bo|nguoi (yeu cau|lam don|khai|ky|dai dien|nop tien|thu tien|duoc uy quyen|uy quyen|tiep nhan|lap|"
     r"tu choi|tra ket qua|nhan ket qua|huong dan|de nghi|khoi kien|ke khai|thong bao)|"
-    r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|ben (uy quyen|duoc uy quyen))\b"
+    r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|chu toa|ben (uy quyen|duoc uy quyen))\b"
 )
 
 # A citizen's own signature caption, printed in any case ("Người yêu cầu", "NGƯỜI LÀM ĐƠN").
@@ -93,7 +93,9 @@ def _position_vocabulary(learned: tuple[str, ...]) -> dict[str, str]:
 def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -> tuple[str, bool, bool, bool]:
     """(the position line as printed, whether it needed repair, whether it is a known one, whether
     it was cut off a row where OCR ran two columns' positions together)."""
-    tokens = [t for t in seg.split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
+    # "4THƯ KÝ": a page number the text layer glued to the block's first word
+    tokens = [re.sub(r"^\d{1,3}(?=[^\W\d_]{2})", "", t) for t in seg.split()]
+    tokens = [t for t in tokens if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
     # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN");
     # "T/M", "K/T": the older spelling of the same prefixes
     joined = _SLASHED_PREFIX_RE.sub(lambda m: f"{m[1]}{m[2]}. ", " ".join(tokens))
@@ -303,7 +305,8 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     # a decision's preamble out of reach.
     if start is None:
         recipients = [k for k, i in enumerate(body) if re.match(r"^\W*noi nhan\b", fold(lines[i]))]
-        start_pos = recipients[-1] if recipients else int(len(body) * 0.4)
+        # a last page holding little more than the signature has no preamble to keep out
+        start_pos = recipients[-1] if recipients else 0 if len(body) < _SHORT_PAGE else int(len(body) * 0.4)
         zone = body[start_pos:]
     else:
         zone = [i for i in body if i >= start]
@@ -354,7 +357,7 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
     # may have damaged the very words ("HỦ TỊCH") that made them recognisable.
     while block_end + 1 < len(zone) and len(block) < 5:
         seg, whole = segment(block_end + 1)
-        if not (seg and whole and is_upper_line(seg) and len(seg.split()) <= 6):
+        if not (seg and whole and is_upper_line(seg) and len(seg.split()) <= 6) or _names_in_capitals(seg):
             break
         block.append(seg)
         block_end += 1
@@ -385,10 +388,42 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
         out["nguoi_ky"] = Field(name, conf)
         break
     pos = out.get("chuc_vu_nguoi_ky")
+    if pos is not None and "nguoi_ky" not in out and merged and not column:
+        # the two signers' names on lines of their own under a row of both captions: the one the paper's
+        # body names under the same role ("2. Người trả kết quả:" / "- Họ tên: Lê Minh Châu.") signs here
+        named = _named_in_body(lines[:zone[block_start]] if block_start < len(zone) else lines, pos.value)
+        if named is not None and any(strip_junk(lines[i].strip()).rstrip(".") == named for i in below[:3]):
+            out["nguoi_ky"] = Field(named, 0.75)
     if pos is not None and "nguoi_ky" not in out and _CITIZEN_ROLE_RE.match(fold(pos.value).strip()):
         # "Người yêu cầu" over no name: the caption of a blank form, nobody's position
         del out["chuc_vu_nguoi_ky"]
     return out
+
+
+_FULL_NAME_LABEL_RE = re.compile(r"^\W*ho\s*(va\s*)?ten\s*:\s*")
+
+
+def _named_in_body(lines: list[str], role: str) -> str | None:
+    """The name the body gives a role ("Người trả kết quả:" then "- Họ tên: Lê Minh Châu."), when it names one."""
+    key = fold(role).strip()
+    for i, line in enumerate(lines):
+        if re.sub(r"^[\W\d]+", "", fold(line)).rstrip(" :") != key:
+            continue
+        for nxt in lines[i + 1 : i + 3]:
+            m = _FULL_NAME_LABEL_RE.match(fold(nxt))
+            if m:
+                found = _signer_name(nxt[m.end() :].rstrip(" ."), column=True)
+                return found[0] if found else None
+    return None
+
+
+def _names_in_capitals(line: str) -> bool:
+    """Whether a row in capitals under the block is signers' names ("NGUYỄN NHƯ QUỲNH HOÀNG LÊ HOÀNG"), as
+    companies print them, not a position: it opens with a family name and holds no word of a position."""
+    tokens = line.split()
+    first = restore_family_name(tokens[0]) if tokens else None
+    return (first is not None and fold(first[0]) == fold(tokens[0]) and len(tokens) >= 2
+            and not _POSITION_RE.search(fold(line)) and all(is_syllable(t) for t in tokens))
 
 
 def _far_above(upper: tuple[int, int], lower: tuple[int, int]) -> bool:
@@ -431,6 +466,10 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
     return found
 
 
+_SHORT_PAGE = 12  # lines (cells): a last page this short holds the signature block and little else
+_BLOCK_ABOVE_RECIPIENTS = 3  # line heights: how far above "Nơi nhận" a signature block may start
+
+
 def _page_signature(last: PageResult, earlier: list[PageResult], lexicon: Lexicon) -> dict[str, Field]:
     """The signature block of one page (with the page before it when its last lines spilled over)."""
     cells = layout_cells(last)
@@ -445,8 +484,10 @@ def _page_signature(last: PageResult, earlier: list[PageResult], lexicon: Lexico
     # the right column, which keeps a decision's "CHỦ TỊCH ỦY BAN NHÂN DÂN …" preamble out of reach.
     noi_nhan = [c for c in column_of(cells, last.width_px or 0, "left") if re.match(r"^\W*noi nhan\b", fold(c.text))]
     if noi_nhan:
-        start = next((k for k, c in enumerate(right) if c.bottom >= noi_nhan[-1].top), len(right))
-    elif len(cells) < 12:
+        # many offices set the block a line or two above "Nơi nhận" rather than level with it
+        above = noi_nhan[-1].top - _BLOCK_ABOVE_RECIPIENTS * (noi_nhan[-1].bottom - noi_nhan[-1].top)
+        start = next((k for k, c in enumerate(right) if c.bottom >= above), len(right))
+    elif len(cells) < _SHORT_PAGE:
         start = 0  # a last page holding little more than the signature: no preamble to keep out
     else:
         start = int(len(right) * 0.4)
