@@ -500,3 +500,11 @@ def test_titles_of_papers_offices_print(title: str, doc_type: str | None) -> Non
 
     text = f"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n{title}\nNội dung của văn bản."
     assert title_reading(text).title == doc_type
+
+
+def test_a_speck_read_as_a_lone_small_letter_before_the_title_hides_it_not() -> None:
+    from pipeline.understand.classify import find_titles
+
+    text = "BẢO HIỂM XÃ HỘI VIỆT NAM\nụ TỜ KHAI _\nTHAM GIA, ĐIỀU CHỈNH THÔNG TIN BẢO HIỂM XÃ HỘI\n"
+    assert [t.doc_type for t in find_titles(text)][:1] == ["to_khai"]
+    assert not [t for t in find_titles("A TỜ KHAI\n") if t.printed.startswith("TỜ")]  # a capital is no speck

@@ -325,10 +325,18 @@ class TitleHit:
     line: str  # the whole (left-column) title line
 
 
+def _drop_speck(left: str) -> str:
+    """"ụ TỜ KHAI": a speck before the title read as a lone small letter; a lone capital may be a list's "A"."""
+    head, _, rest = left.lstrip().partition(" ")
+    if len(head) == 1 and head.islower() and rest[:2].isupper():
+        return rest
+    return left
+
+
 def _title_candidate(line: str) -> tuple[str, int] | None:
     """The left column of an upper-case line and the offset of its first letter, else None."""
     left, _ = split_motto(line)
-    left = left.rstrip()
+    left = _drop_speck(left.rstrip())
     # "- KẾ HOẠCH" under "PHÒNG TÀI CHÍNH" is the rest of a body's name broken over two lines, not a title.
     if left.lstrip()[:1] in ("-", "–", "—") or not is_upper_line(left, min_letters=3):
         return None
