@@ -21,8 +21,16 @@ from schemas.tasks import PageResult
 _ABSTRACT_UNDER_TITLE = frozenset(
     {"quyet_dinh", "chi_thi", "nghi_quyet", "huong_dan", "thong_bao", "to_trinh", "bao_cao", "ke_hoach", "bien_ban"}
 )
-_STOP_ABSTRACT_RE = re.compile(r"^\W*(can cu|kinh gui|kinh trinh|thuc hien|xet de nghi|dieu\s*\d)\b")
-_STOP_FIRST_ABSTRACT_RE = re.compile(r"^\W*(can cu|kinh gui|kinh trinh|xet de nghi|dieu\s*\d)\b")
+# Papers of no class of their own that Decree 30 (Art. 7) sets like a decision: a regulation, a programme, a
+# scheme attached to one prints its abstract under its title ("QUY ĐỊNH" / "Việc tuyển chọn, xét chọn …").
+_ABSTRACT_UNDER_OTHER_TITLE_RE = re.compile(r"^(quy (che|dinh)|noi quy|chuong trinh|phuong an|de an)\b")
+# "(Ban hành kèm theo Quyết định số …)" under an attached paper's abstract ends it
+_STOP_ABSTRACT_RE = re.compile(r"^\W*(can cu|kinh gui|kinh trinh|thuc hien|xet de nghi|dieu\s*\d|ban hanh kem theo)\b")
+_STOP_FIRST_ABSTRACT_RE = re.compile(r"^\W*(can cu|kinh gui|kinh trinh|xet de nghi|dieu\s*\d|ban hanh kem theo)\b")
+# Words a phrase cannot end on (prepositions, conjunctions, a transitive "thông qua"): a line of the title
+# block ending on one goes on below, even where the next line opens with a capital ("Quy hoạch …").
+# Matched with their marks: folded, "tư" (đầu tư) would read as "từ", "trọng" as "trong".
+_OPEN_END_RE = re.compile(r"(?i)(?<!\w)(của|về|cho|và|với|tại|theo|các|những|trong|đến|từ|đối với|thông qua)\W*$")
 
 
 # --- abstract (trích yếu) ------------------------------------------------------------------------------
@@ -53,6 +61,8 @@ def _clean_abstract(text: str, today: date, as_printed: bool = False) -> str:
         text, _ = restore_provinces(text)
         text, _ = restore_year_names(text)
     text = re.sub(r",(?:\s*,)+", ",", text)  # "phòng,, chống": a speck read as a second comma
+    if "(" not in text:
+        text = re.sub(r"(?<=[^\W_])\)(?=\s)", "", text)  # "24/2013/NQ-HĐND) ngày": a bracket never opened
     text = re.sub(r"\b([Ss])ô(?=\s+\d)", r"\1ố", text)  # "sô 27/2017/NQ-HĐND": the acute lost on "số"
     return text.rstrip(" ;,-_:")
 
@@ -81,7 +91,8 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         # capital after a finished line starts the body ("Ủy ban nhân dân xã … thông báo …") unless the
         # line sits centred on the abstract's axis, as Decree 30 sets the title block, and narrower than
         # the body's full lines ("Ủy ban nhân dân tỉnh Quảng Ngãi nhiệm kỳ 2021 - 2026").
-        goes_on = line[0].islower() or line[0].isdigit() or line[0] == "(" or parts[-1].endswith((",", "-", "và"))
+        goes_on = (line[0].islower() or line[0].isdigit() or line[0] == "(" or parts[-1].endswith((",", "-", "và"))
+                   or (bool(_OPEN_END_RE.search(parts[-1])) and not _BODY_START_RE.match(fold(line))))
         on_axis = centred is not None and axis is not None and centred.on_axis(line, axis)
         # A text layer has no boxes to say where the title block ends: a line that ends mid-phrase ("Công ty
         # TNHH") goes on with the next unless that one opens the body ("Ngày 03/01/2025, …", "Thực hiện …")
@@ -98,7 +109,10 @@ def _collect_abstract(lines: list[str], start: int, first_text: str, today: date
         if ended and not line[0].islower():
             break
         if parts[-1].rstrip().endswith(":"):
-            unsure = True  # a title block's line seldom ends on a colon: a speck OCR read as one, or printed?
+            # a title block's line seldom ends on a colon: a speck OCR read as one ("chữ ký:"), dropped where the
+            # abstract goes on; a person confirms it
+            unsure = True
+            parts[-1] = parts[-1].rstrip().rstrip(":").rstrip()
         if goes_on and not on_axis and centred is not None and axis is not None and centred.off_axis(line, axis):
             # "… nhà đầu tư" / "án sử dụng vốn …": a wrapped line of the centred title block whose centre moved
             # right or left: OCR lost words at its edge (under a stamp); a person confirms it
@@ -202,7 +216,9 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
                 value = _ve_viec(text)
                 return Field(value, _UNSURE_END if unsure else 0.9 if clean else 0.75) if _syllabic(value) else None
-            if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
+            under_title = doc_type in _ABSTRACT_UNDER_TITLE or (
+                doc_type == "khac" and bool(_ABSTRACT_UNDER_OTHER_TITLE_RE.match(fold(title.printed).strip())))
+            if (under_title and not _is_stop_line(line, first=n == 0)
                     and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
                 text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
