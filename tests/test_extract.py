@@ -1191,3 +1191,16 @@ def test_a_closing_bracket_never_opened_is_dropped_from_an_abstract() -> None:
             "Về việc bãi bỏ Nghị quyết số 24/2013/NQ-HĐND) ngày 10/12/2013 của HĐND tỉnh\n\nKính gửi: HĐND tỉnh\n")
     assert _values(extract(text, "to_trinh", today=TODAY))["trich_yeu"] == (
         "Về việc bãi bỏ Nghị quyết số 24/2013/NQ-HĐND ngày 10/12/2013 của HĐND tỉnh")
+
+
+def test_specks_of_the_rule_under_the_body_read_as_words_are_no_part_of_it() -> None:
+    rows = [(406, 243, "UỶ BAN NHÂN DÂN", 93), (938, 238, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 95),
+            (434, 303, "TỈNH CAO BẰNG", 92), (1137, 302, "Độc lập - Tự do - Hạnh phúc", 95),
+            (614, 369, "LẦU XI", 20), (431, 440, "Số: 157/QĐ-UB", 93), (621, 617, "QUYẾT ĐỊNH", 95)]
+    text = "\n".join(t for _, _, t, _ in rows)
+    page = _boxes(rows).model_copy(update={"text": text})
+    assert _values(extract(text, "quyet_dinh", today=TODAY, pages=[page]))["co_quan_ban_hanh"] == (
+        "UỶ BAN NHÂN DÂN TỈNH CAO BẰNG")
+    sure = [(x, y, t, 85.0 if t == "LẦU XI" else c) for x, y, t, c in rows]  # read with confidence: words
+    page = _boxes(sure).model_copy(update={"text": text})
+    assert _values(extract(text, "quyet_dinh", today=TODAY, pages=[page]))["co_quan_ban_hanh"].endswith("LẦU XI")

@@ -21,7 +21,7 @@ from pipeline.understand.extract.base import (
     strip_junk,
     title_case_run,
 )
-from pipeline.understand.extract.layout import layout_cells
+from pipeline.understand.extract.layout import Cell, layout_cells
 from pipeline.vn.dates import DateMatch, find_dates
 from pipeline.vn.lexicon import (
     PROVINCES,
@@ -71,7 +71,7 @@ def header_lines(lines: list[str], first_page: PageResult | None) -> tuple[list[
     """The left column of the header, one line per printed line, and whether it came from boxes."""
     if first_page is not None and first_page.words and first_page.width_px:
         width = first_page.width_px
-        cells = layout_cells(first_page)
+        cells = [c for c in layout_cells(first_page) if not _specks(c, first_page)]
         left = []
         for c in cells[:40]:
             if (c.x0 + c.x1) / 2 < width * 0.5:
@@ -93,6 +93,17 @@ def header_lines(lines: list[str], first_page: PageResult | None) -> tuple[list[
             part += " -"
         left.append(part)
     return left, False
+
+
+_SPECK_CONFIDENCE = 40  # tesseract's word confidence under which a header word is a rule's or a seal's specks
+
+
+def _specks(cell: Cell, page: PageResult) -> bool:
+    """Whether every word of a cell was read with a confidence no printed word of a header gets ("LẦU XI" made
+    of the short rule under the body's name): printed bold capitals read in the 80s and 90s."""
+    confs = [w.conf for w in page.words if cell.x0 <= w.left and w.left + w.width <= cell.x1
+             and w.top < cell.bottom and w.top + w.height > cell.top]
+    return bool(confs) and max(confs) < _SPECK_CONFIDENCE
 
 
 def context_places(text: str, lexicon: Lexicon) -> list[str]:

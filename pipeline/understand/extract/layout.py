@@ -22,6 +22,9 @@ class _Cell:
     text: str
 
 
+Cell = _Cell  # for readers that take cells as arguments
+
+
 def layout_cells(page: PageResult) -> list[_Cell]:
     """The page's words joined into cells, top to bottom: words on the same printed line (their
     boxes overlap vertically by 60 % of the smaller one) and closer than a column gutter.
