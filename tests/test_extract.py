@@ -1174,16 +1174,13 @@ def test_two_captions_on_a_row_and_names_apart_the_body_says_which_signs() -> No
     assert "nguoi_ky" not in {k for k in signature_of(unnamed, None, Lexicon())}
 
 
-def test_an_attached_regulation_prints_its_abstract_under_its_title_without_ve_viec() -> None:
-    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHỐ CẦN THƠ Độc lập - Tự do - Hạnh phúc\n"
-            "QUY ĐỊNH\nViệc tuyển chọn, xét chọn tổ chức, cá nhân chủ trì\n"
-            "thực hiện nhiệm vụ khoa học và công nghệ cấp thành phố\n"
+def test_ban_hanh_kem_theo_under_an_abstract_ends_it() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\nSố: 09/2010/QĐ-UBND\nQUYẾT ĐỊNH\n"
+            "Ban hành quy định tuyển chọn tổ chức, cá nhân chủ trì\n"
             "(Ban hành kèm theo Quyết định số 09/2010/QĐ-UBND ngày 21 tháng 01 năm 2010\n"
-            "của Ủy ban nhân dân thành phố Cần Thơ)\nChương I\nNHỮNG QUY ĐỊNH CHUNG\n")
-    assert _values(extract(text, "khac", today=TODAY))["trich_yeu"] == (
-        "Việc tuyển chọn, xét chọn tổ chức, cá nhân chủ trì thực hiện nhiệm vụ khoa học và công nghệ cấp thành phố")
-    listed = text.replace("QUY ĐỊNH\n", "DANH SÁCH\n")  # a list prints no abstract under its title
-    assert "trich_yeu" not in _values(extract(listed, "khac", today=TODAY))
+            "của Ủy ban nhân dân thành phố Cần Thơ)\n\nCăn cứ Luật Tổ chức chính quyền địa phương\n")
+    assert _values(extract(text, "quyet_dinh", today=TODAY))["trich_yeu"] == (
+        "Ban hành quy định tuyển chọn tổ chức, cá nhân chủ trì")
 
 
 def test_a_closing_bracket_never_opened_is_dropped_from_an_abstract() -> None:

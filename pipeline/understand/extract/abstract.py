@@ -21,9 +21,6 @@ from schemas.tasks import PageResult
 _ABSTRACT_UNDER_TITLE = frozenset(
     {"quyet_dinh", "chi_thi", "nghi_quyet", "huong_dan", "thong_bao", "to_trinh", "bao_cao", "ke_hoach", "bien_ban"}
 )
-# Papers of no class of their own that Decree 30 (Art. 7) sets like a decision: a regulation, a programme, a
-# scheme attached to one prints its abstract under its title ("QUY ĐỊNH" / "Việc tuyển chọn, xét chọn …").
-_ABSTRACT_UNDER_OTHER_TITLE_RE = re.compile(r"^(quy (che|dinh)|noi quy|chuong trinh|phuong an|de an)\b")
 # "(Ban hành kèm theo Quyết định số …)" under an attached paper's abstract ends it
 _STOP_ABSTRACT_RE = re.compile(r"^\W*(can cu|kinh gui|kinh trinh|thuc hien|xet de nghi|dieu\s*\d|ban hanh kem theo)\b")
 _STOP_FIRST_ABSTRACT_RE = re.compile(r"^\W*(can cu|kinh gui|kinh trinh|xet de nghi|dieu\s*\d|ban hanh kem theo)\b")
@@ -216,9 +213,7 @@ def read_abstract(lines: list[str], doc_type: str, titles: list[TitleHit], heade
                 text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
                 value = _ve_viec(text)
                 return Field(value, _UNSURE_END if unsure else 0.9 if clean else 0.75) if _syllabic(value) else None
-            under_title = doc_type in _ABSTRACT_UNDER_TITLE or (
-                doc_type == "khac" and bool(_ABSTRACT_UNDER_OTHER_TITLE_RE.match(fold(title.printed).strip())))
-            if (under_title and not _is_stop_line(line, first=n == 0)
+            if (doc_type in _ABSTRACT_UNDER_TITLE and not _is_stop_line(line, first=n == 0)
                     and not _OPENS_BODY_RE.match(fold(line))
                     and ":" not in line[:30] and not SO_LABEL_RE.match(fold(line)) and not _LEADER_RE.search(line)):
                 text, unsure = _collect_abstract(lines, i, line, today, centred, as_printed)
