@@ -203,7 +203,7 @@ def restore_phrases(text: str, phrases: Iterable[str]) -> tuple[str, bool]:
     return " ".join(out), changed
 
 
-def _distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance, for short words."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -239,7 +239,7 @@ def restore_family_name(token: str) -> tuple[str, bool] | None:
     if same or len(key) < 4:
         return None
     # A lost or garbled letter ("guyễn", "Ñøũyễn"): one edit away from exactly one long name.
-    near = [n for n in _FAMILY_ONE_WORD if len(fold(n)) >= 4 and _distance(fold(n), key) == 1]
+    near = [n for n in _FAMILY_ONE_WORD if len(fold(n)) >= 4 and edit_distance(fold(n), key) == 1]
     return (near[0], True) if len(near) == 1 else None
 
 

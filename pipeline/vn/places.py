@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.vn.lexicon import PROVINCES, _distance, same_spelling
+from pipeline.vn.lexicon import PROVINCES, edit_distance, same_spelling
 from pipeline.vn.ocrfix import is_syllable
 from pipeline.vn.text import fold
 
@@ -52,7 +52,7 @@ def _match(tokens: list[str]) -> tuple[tuple[str, ...], int] | None:
         read = fold(" ".join(cores))
         if read == key:
             return None  # a name as printed, or with its marks only lost (restore_phrases' job)
-        if abs(len(read) - len(key)) > MAX_EDITS or _distance(read, key) > MAX_EDITS:
+        if abs(len(read) - len(key)) > MAX_EDITS or edit_distance(read, key) > MAX_EDITS:
             continue
         if all(_damaged(r, k) for r, k in zip(cores, words, strict=True)):
             found[words] = n
