@@ -1074,3 +1074,26 @@ def test_a_citizens_own_form_has_no_issuing_body() -> None:
     assert "co_quan_ban_hanh" not in extract(tk, "to_khai", today=TODAY)
     assert "co_quan_ban_hanh" not in extract(don, "don", today=TODAY)
     assert "co_quan_ban_hanh" in extract(don, "thong_bao", today=TODAY)
+
+
+def test_captions_of_a_meetings_chair_a_petitioner_and_a_principal_sign_and_chi_after_muc_is_chi() -> None:
+    """A meeting's minutes are signed by its chair ("CHỦ TỌA"), a đơn kiến nghị by "NGƯỜI KIẾN NGHỊ" (OCR's
+    "KIỂN" restored), a giấy ủy quyền by "Bên ủy quyền" in sentence case; "mức chỉ" / "thu, chỉ" in an
+    abstract are "chi" (to spend) that OCR gave a hook."""
+    body = [(150, [(1000, "BIÊN BẢN")]), (210, [(700, "Họp đại hội đồng cổ đông thường niên năm 2025")]),
+            (300, [(300, "Hôm nay, vào lúc 08 giờ 30 phút, tại hội trường Công ty.")]),
+            (360, [(300, "Đại hội đã nghe các báo cáo và biểu quyết thông qua các nội dung.")])]
+
+    def signed(left: str, right: str, doc_type: str) -> dict[str, str]:
+        rows = [*body, (900, [(350, left), (1500, right)]),
+                (960, [(330, "(Ký, ghi rõ họ tên)"), (1450, "(Ký, ghi rõ họ tên)")]),
+                (1200, [(360, "Phạm Thanh Quỳnh"), (1380, "Nguyễn Phương Hương")])]
+        return _extract_pages([_page(rows)], doc_type)
+
+    minutes = signed("THƯ KÝ ĐẠI HỘI", "CHỦ TỌA", "bien_ban")
+    assert minutes["chuc_vu_nguoi_ky"] == "CHỦ TỌA" and minutes["nguoi_ky"] == "Nguyễn Phương Hương", minutes
+    assert signed("", "NGƯỜI KIỂN NGHỊ", "don")["chuc_vu_nguoi_ky"] == "NGƯỜI KIẾN NGHỊ"
+    assert signed("Bên được ủy quyền", "Bên ủy quyền", "giay_uy_quyen")["chuc_vu_nguoi_ky"] == "Bên ủy quyền"
+    nq = ("HỘI ĐỒNG NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 12/2025/NQ-HĐND\nNGHỊ QUYẾT\n"
+          "Quy định mức chỉ bảo đảm hoạt động của Hội đồng nhân dân\nCăn cứ Luật Tổ chức chính quyền địa phương;")
+    _expect(nq, "nghi_quyet", {"trich_yeu": "Quy định mức chi bảo đảm hoạt động của Hội đồng nhân dân"})

@@ -39,15 +39,15 @@ NO_SIGNER = frozenset({"can_cuoc"})
 _POSITION_RE = re.compile(
     r"^(kt|tm|tl|tuq|q|ktl)\s*\.|\b(chu tich|giam doc|truong|pho|chanh|bi thu|thu truong|cong chuc|"
     r"can bo|nguoi (yeu cau|lam don|khai|ky|dai dien|nop tien|thu tien|duoc uy quyen|uy quyen|tiep nhan|lap|"
-    r"tu choi|tra ket qua|nhan ket qua|huong dan|de nghi|khoi kien|ke khai|thong bao)|"
-    r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|ben (uy quyen|duoc uy quyen))\b"
+    r"tu choi|tra ket qua|nhan ket qua|huong dan|de nghi|khoi kien|ke khai|thong bao|kien nghi|phan anh)|"
+    r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|chu toa|ben (uy quyen|duoc uy quyen))\b"
 )
 
 # A citizen's own signature caption, printed in any case ("Người yêu cầu", "NGƯỜI LÀM ĐƠN").
 _CITIZEN_ROLE_RE = re.compile(
-    r"^(nguoi (yeu cau|lam don|khai|ke khai|de nghi|viet don|cam ket|nop don|khoi kien|thong bao|"
-    r"(duoc )?uy quyen|thu tien|nop tien|tiep nhan( ho so)?|nop ho so|tra ket qua|nhan ket qua|tu choi|"
-    r"huong dan))$"
+    r"^(nguoi (yeu cau|lam don|khai|ke khai|de nghi|viet don|cam ket|nop don|khoi kien|thong bao|kien nghi|"
+    r"phan anh|(duoc )?uy quyen|thu tien|nop tien|tiep nhan( ho so)?|nop ho so|tra ket qua|nhan ket qua|tu choi|"
+    r"huong dan)|ben (duoc )?uy quyen)$"
 )
 
 # "NGƯỜI KÝ GIẤY KHAI SINH": a caption over the signer's position, not the position itself.
