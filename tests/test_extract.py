@@ -257,6 +257,11 @@ def test_can_cuoc() -> None:
         "can_cuoc",
         {"ho_ten": "Nguyễn Thị Hoa", "so_dinh_danh": "044196001234", "ten_loai": "Căn cước công dân"},
     )
+    # the 2021 chip card's back dates it under "Ngày, tháng, năm / Date, month, year", not "… cấp / Date of issue"
+    back = ("Đặc điểm nhân dạng / Personal identification: Nốt ruồi cách 2 cm trên đầu mày trái\n"
+            "Ngày, tháng, năm / Date, month, year: 10/07/2021\n"
+            "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI\n")
+    _expect(SHORT["can_cuoc"] + "\n" + back, "can_cuoc", {"ngay_ban_hanh": "2021-07-10"})
 
 
 def test_page_count_and_language() -> None:

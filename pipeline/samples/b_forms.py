@@ -651,6 +651,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
     p = person(rng, born=(1960, 2008))
     new = ctx.date >= dt.date(2024, 7, 1) and rng.random() < 0.6
     expiry = dt.date(min(p.birth.year + rng.choice([25, 40, 60]), 2090), p.birth.month, min(p.birth.day, 28))
+    issued = ctx.date - dt.timedelta(days=200 if new else 400)  # the card's own date, printed on its back
     if new:
         front = [b.centre("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 9.5),
                  b.centre("SOCIALIST REPUBLIC OF VIET NAM", "R", 8.5),
@@ -664,7 +665,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
         back = [Para([Run(f"Nơi cư trú / Place of residence: {p.address}")], size=8.5, align="left"),
                 Para([Run(f"Nơi đăng ký khai sinh / Place of birth: {p.address.split(', ', 1)[1]}")], size=8.5,
                      align="left"),
-                Para([Run(f"Ngày, tháng, năm cấp / Date of issue: {short_date(ctx.date - dt.timedelta(days=200))}")],
+                Para([Run(f"Ngày, tháng, năm cấp / Date of issue: {short_date(issued)}")],
                      size=8.5, align="left"),
                 Para([Run(f"Ngày, tháng, năm hết hạn / Date of expiry: {short_date(expiry)}")], size=8.5, align="left"),
                 b.centre("BỘ CÔNG AN", "B", 9), b.centre("MINISTRY OF PUBLIC SECURITY", "R", 8)]
@@ -681,7 +682,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
                  Para([Run(f"Có giá trị đến / Date of expiry: {short_date(expiry)}")], size=8.5, align="left")]
         back = [Para([Run("Đặc điểm nhân dạng / Personal identification: Nốt ruồi cách 2 cm trên đầu mày trái")],
                      size=8.5, align="left"),
-                Para([Run(f"Ngày, tháng, năm / Date, month, year: {short_date(ctx.date - dt.timedelta(days=400))}")],
+                Para([Run(f"Ngày, tháng, năm / Date, month, year: {short_date(issued)}")],
                      size=8.5, align="left"),
                 b.centre("CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", "B", 8)]
     mrz = f"IDVNM{p.ident[3:]}{p.ident[-1]}{p.ident}<<{rng.randint(0, 9)}"
@@ -689,7 +690,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
     blocks: list[Block] = [Card(front, photo=True), Card(back)]
     if rng.random() < 0.3:  # the certified copy stamp belongs to ban_sao_chung_thuc; this is a plain photocopy
         blocks.append(Para([Run("Bản photo", "I")], size=10, align="right"))
-    b.meta(ho_ten=p.name, so_dinh_danh=p.ident)
+    b.meta(ho_ten=p.name, so_dinh_danh=p.ident, ngay_ban_hanh=issued.isoformat())
     return b.done("can_cuoc", "Căn cước" if new else "Căn cước công dân", blocks)
 
 

@@ -49,10 +49,12 @@ _ADMIN_LEVEL_RE = re.compile(r"^(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen
 _ADMIN_WORD_RE = re.compile(r"\b(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen|quan|thi xa)\b")
 
 # Dates a form prints under a label instead of a place-date line: the registration date of a civil
-# status paper, the issue date of an identity card.
+# status paper, the issue date of an identity card (the 2021 chip card's back: "Ngày, tháng, năm / Date,
+# month, year: 10/07/2021").
 _DATE_LABEL_RE = re.compile(
     # ("Ngày cấp: …" alone is the issue date of someone's identity card quoted in a form: not this paper's)
     r"\bngay[,.]?\s*thang[,.]?\s*nam\s*(dang ky|cap)\b|\bdate of issue\b|\bngay dang ky\s*:"
+    r"|\bdate[,.]?\s*month[,.]?\s*year\b"
 )
 
 
