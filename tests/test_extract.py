@@ -1102,3 +1102,23 @@ def test_captions_of_a_meetings_chair_a_petitioner_and_a_principal_sign_and_chi_
     nq = ("HỘI ĐỒNG NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 12/2025/NQ-HĐND\nNGHỊ QUYẾT\n"
           "Quy định mức chỉ bảo đảm hoạt động của Hội đồng nhân dân\nCăn cứ Luật Tổ chức chính quyền địa phương;")
     _expect(nq, "nghi_quyet", {"trich_yeu": "Quy định mức chi bảo đảm hoạt động của Hội đồng nhân dân"})
+
+
+def test_a_certification_stamp_at_the_left_dated_without_a_place_signs_the_copy() -> None:
+    """Circular 01/2020/TT-BTP's stamp: "Ngày … tháng … năm …" with no place, the book's symbol wrapped in a narrow
+    stamp, set wherever the copy left room (here at the left); its caption and name are the copy's signer, and a
+    garbled row above the caption (the date OCR lost) is no part of the position."""
+    rows = [(180, [(700, "GIẤY KHAI SINH")]), (250, [(250, "Họ, chữ đệm, tên: NGUYỄN THỊ TRANG")]),
+            (300, [(250, "Ngày, tháng, năm sinh: 13/9/1984")]), (350, [(250, "Nơi sinh: Trạm Y tế xã")]),
+            (570, [(210, "Chứng thực bản sao đúng với bản chính.")]),
+            (615, [(200, "Số chứng thực: 1158 Quyển số:")]), (655, [(330, "05/2024-SCT/BS")]),
+            (695, [(300, "ngày 16 tháng 01 năm 2024")]),
+            (740, [(230, "NGƯỜI THỤC HIỆN CHỨNG THỤC")]), (785, [(280, "(Ký, ghi rõ họ tên và đóng dấu)")]),
+            (900, [(340, "Nguyễn Anh Bình")])]
+    values = _extract_pages([_page(rows)], "ban_sao_chung_thuc")
+    assert values["so"] == "1158" and values["ky_hieu"] == "SCT/BS" and values["ngay_ban_hanh"] == "2024-01-16", values
+    assert values["chuc_vu_nguoi_ky"] == "NGƯỜI THỰC HIỆN CHỨNG THỰC" and values["nguoi_ky"] == "Nguyễn Anh Bình"
+    right = [(x, [(1300 + (c[0] - 200), c[1]) for c in cells]) if x >= 570 else (x, cells) for x, cells in rows]
+    right[7] = (695, [(1380, "Y 4O HHQHÀ LÍ HNGH")])
+    at_right = _extract_pages([_page(right)], "ban_sao_chung_thuc")
+    assert at_right["chuc_vu_nguoi_ky"] == "NGƯỜI THỰC HIỆN CHỨNG THỰC" and at_right["nguoi_ky"] == "Nguyễn Anh Bình"

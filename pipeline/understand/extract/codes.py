@@ -19,6 +19,7 @@ from pipeline.vn.codes import (
     find_dossier_codes,
     find_procedure_codes,
 )
+from pipeline.vn.dates import DateMatch, find_dates
 from pipeline.vn.text import fold, normalize, split_motto
 from schemas.tasks import PageResult, PageWord
 
@@ -190,7 +191,8 @@ def land_serial(lines: list[str], titles: list[TitleHit]) -> Field | None:
 def read_certification(lines: list[str], today: date) -> dict[str, Field]:
     """A certified copy's own number, book symbol, place and date: those of the certification
     stamp ("Số chứng thực: 468 Quyển số: 01/2024-SCT/BS", then the place-date), never the copied
-    paper's header."""
+    paper's header. The stamp of Circular 01/2020/TT-BTP dates itself "Ngày … tháng … năm …" with no
+    place, and a narrow stamp wraps the book's symbol onto the next line ("Quyển số:" / "05/2024-SCT/BS")."""
     out: dict[str, Field] = {}
     for i, line in enumerate(lines):
         folded = fold(line)
@@ -200,15 +202,26 @@ def read_certification(lines: list[str], today: date) -> dict[str, Field]:
         raw = line[m.start("num") : m.end("num")]
         digits = raw.translate(str.maketrans("OoIl", "0011"))
         out["so"] = Field(digits, conf_of(0.9, digits != raw))
-        if re.search(r"\bsct\s*/\s*bs\b", folded):
+        if re.search(r"\bsct\s*/\s*bs\b", fold(" ".join(lines[i : i + 2]))):
             out["ky_hieu"] = Field("SCT/BS", 0.9)
         found = place_and_date(lines[i : i + 4], today)
         if found is not None:
             _, dm, place = found
             out["ngay_ban_hanh"] = Field(dm.value.isoformat(), conf_of(0.9, dm.repaired))
             out["dia_danh"] = Field(place, 0.85)
+        elif (dated := _date_alone(lines[i + 1 : i + 4], today)) is not None:
+            out["ngay_ban_hanh"] = Field(dated.value.isoformat(), conf_of(0.85, dated.repaired))
         break
     return out
+
+
+def _date_alone(lines: list[str], today: date) -> DateMatch | None:
+    """A worded date standing on a line of its own ("ngày 16 tháng 01 năm 2024")."""
+    for line in lines:
+        for dm in find_dates(line, today=today):
+            if dm.worded and not re.sub(r"[\W_]", "", line[: dm.start] + line[dm.end :]):
+                return dm
+    return None
 
 
 # --- codes -----------------------------------------------------------------------------------------------

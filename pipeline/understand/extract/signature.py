@@ -431,6 +431,28 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
     return found
 
 
+def certifier_of(pages: Sequence[PageResult] | None, lexicon: Lexicon) -> dict[str, Field]:
+    """The signature of a certification stamp ("Chứng thực bản sao đúng với bản chính", "Số chứng thực: …",
+    the date, "NGƯỜI THỰC HIỆN CHỨNG THỰC", the name): read in the stamp's own column, under its number,
+    wherever the copy left room for it (at the left as often as at the right); the rows above its caption
+    are its number and date, never part of the position."""
+    for page in reversed([p for p in pages or [] if p.words and p.width_px]):
+        cells = layout_cells(page)
+        anchor = next((c for c in cells if re.search(r"\bso chung thuc\b", fold(c.text))), None)
+        if anchor is None:
+            continue
+        lo, hi = anchor.x0 - 0.05 * (page.width_px or 0), anchor.x1 + 0.05 * (page.width_px or 0)
+        stamp = [c for c in cells if c.top > anchor.top and lo <= (c.x0 + c.x1) / 2 <= hi
+                 and sum(ch.isalpha() for ch in c.text) > 3]
+        caption = next((k for k, c in enumerate(stamp) if _is_position_line(c.text)
+                        or _canonical_position(strip_junk(c.text), _position_vocabulary(lexicon.positions))[2]), None)
+        if caption is None:
+            return {}
+        return _signature([c.text for c in stamp], lexicon, column=True, spans=[(c.x0, c.x1) for c in stamp],
+                          start=caption, rows=[(c.top, c.bottom) for c in stamp])
+    return {}
+
+
 def _page_signature(last: PageResult, earlier: list[PageResult], lexicon: Lexicon) -> dict[str, Field]:
     """The signature block of one page (with the page before it when its last lines spilled over)."""
     cells = layout_cells(last)
