@@ -307,3 +307,20 @@ def test_family_b_labels_what_its_pages_print() -> None:
                     assert "ngay_ban_hanh" in meta and meta.get("dia_danh") == unit.place, (tid, seed, meta)
                 if "trich_yeu" in meta:
                     assert " ".join(meta["trich_yeu"].split()) in text, (tid, seed, meta["trich_yeu"])
+
+
+def test_family_b_papers_of_no_class_are_labelled_with_what_they_print() -> None:
+    """A bảng kê, danh sách or giấy xác nhận of no class prints its body, its title and (most) a signer: like
+    family A's, its label holds them, so that reading them is not scored as reading something absent."""
+    import datetime as dt
+    import random
+
+    from pipeline.samples.content import UNITS
+    from pipeline.samples.families import TEMPLATES
+    from pipeline.samples.parts import Ctx
+
+    [(_, build)] = TEMPLATES["B"]["khac"]
+    labelled = [build(Ctx(random.Random(f"khac:{seed}"), UNITS["H50.12"], dt.date(2025, 9, 15))).metadata
+                for seed in range(40)]
+    assert all("ten_loai" in m for m in labelled)
+    assert sum("co_quan_ban_hanh" in m for m in labelled) >= 20 and sum("nguoi_ky" in m for m in labelled) >= 10

@@ -696,6 +696,8 @@ def can_cuoc(ctx: Ctx) -> Doc:
 
 # --- no class -------------------------------------------------------------------------------------------
 def khac(ctx: Ctx) -> Doc:
+    """Papers of no class, labelled with what they print (their header's body, place and date, their title
+    as the type name, their signer), as family A labels its own."""
     kind = ctx.rng.choice(["lylich", "phieu_xu_ly", "quy_che", "danh_sach", "xac_nhan", "bang_ke", "thu_cam_on"])
     b = start(ctx, form=kind in ("lylich", "phieu_xu_ly"), blank_share=0.3)  # the others have nothing to fill in
     rng = b.rng
@@ -719,10 +721,11 @@ def khac(ctx: Ctx) -> Doc:
                   b.field("Trích yếu văn bản", "Về việc đôn đốc báo cáo"), b.field("Số đến", str(rng.randint(1, 900))),
                   b.field("Ý kiến của lãnh đạo", "Giao Văn phòng tham mưu"),
                   b.field("Ý kiến của người xử lý", "")]
-        return b.done("khac", None, blocks)
+        b.meta(co_quan_ban_hanh=iss.body)
+        return b.done("khac", "Phiếu xử lý văn bản", blocks)
     if kind == "quy_che":
         name = rng.choice(["QUY CHẾ", "QUY ĐỊNH", "NỘI QUY"])
-        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=None, date=None, record=False)
+        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=None, date=None)
         blocks += b.title(name, rng.choice(["Làm việc của Ủy ban nhân dân", "Tiếp công dân tại trụ sở",
                                             "Quản lý, sử dụng tài sản công"]))
         blocks.append(Para([Run(nfc(f"(Ban hành kèm theo Quyết định số {rng.randint(1, 300)}/QĐ-UBND ngày "
@@ -733,41 +736,41 @@ def khac(ctx: Ctx) -> Doc:
             blocks.append(Para([Run(f"Điều {k}.", "B"), Run(heading)],
                                size=b.size, indent=10))
             blocks.append(b.para("Quy định này áp dụng đối với cán bộ, công chức và người lao động của cơ quan."))
-        return b.done("khac", None, blocks)
+        return b.done("khac", name.capitalize(), blocks)
     if kind == "danh_sach":
         rows = [["STT", "Họ và tên", "Năm sinh", "Địa chỉ", "Ghi chú"]]
         for i in range(rng.randint(4, 10)):
             q = person(rng)
             rows.append([str(i + 1), q.name, str(q.birth.year), q.address.split(", ")[0], ""])
-        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date,
-                              record=False)
-        blocks += [b.centre(rng.choice(["DANH SÁCH", "BẢNG TỔNG HỢP", "BẢNG KÊ"]), "B", 15),
+        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date)
+        name = rng.choice(["DANH SÁCH", "BẢNG TỔNG HỢP", "BẢNG KÊ"])
+        blocks += [b.centre(name, "B", 15),
                    b.centre(rng.choice(["Hộ nghèo, hộ cận nghèo năm " + str(ctx.date.year),
                                         "Cán bộ tham gia tập huấn", "Đối tượng được nhận quà Tết"]), "B", 13,
                             space_after=4),
                    Table(rows, [12, 55, 22, 55, 21], size=11.5),
-                   sign(b, ["NGƯỜI LẬP BIỂU"], signer(rng).name, seal=False, record=False)]
-        return b.done("khac", None, blocks)
+                   sign(b, ["NGƯỜI LẬP BIỂU"], signer(rng).name, seal=False)]
+        return b.done("khac", name.capitalize(), blocks)
     if kind == "xac_nhan":
         p = person(rng, born=(1960, 2004))
-        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date,
-                              record=False)
+        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date)
         blocks += [b.centre("GIẤY XÁC NHẬN", "B", 15, space_after=3),
                    b.para(f"{iss.short} xác nhận: ông (bà) {p.name}, sinh ngày {short_date(p.birth)}, hiện cư trú tại "
                           f"{p.address}, là người có hoàn cảnh khó khăn."),
                    b.para("Giấy xác nhận có giá trị trong thời hạn 03 tháng kể từ ngày ký."),
-                   sign(b, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer(rng).name, record=False)]
-        return b.done("khac", None, blocks)
+                   sign(b, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer(rng).name)]
+        return b.done("khac", "Giấy xác nhận", blocks)
     if kind == "bang_ke":
         blocks = [b.centre(iss.body, "B", 12.5), b.centre("BẢNG KÊ THANH TOÁN CÔNG TÁC PHÍ", "B", 14, space_after=3),
                   Table([["STT", "Nội dung", "Số tiền"], ["1", "Tiền tàu xe", money(rng.randint(1, 9) * 100_000)],
                          ["2", "Phụ cấp lưu trú", money(rng.randint(1, 9) * 100_000)]], [15, 100, 50])]
-        return b.done("khac", None, blocks)
+        b.meta(co_quan_ban_hanh=iss.body)
+        return b.done("khac", "Bảng kê thanh toán công tác phí", blocks)
     blocks = [b.centre("THƯ CẢM ƠN", "B", 15, space_after=3),
               b.para(f"{iss.short} trân trọng cảm ơn các tổ chức, cá nhân đã chung tay hỗ trợ Nhân dân khắc phục hậu "
                      "quả thiên tai."),
-              sign(b, [iss.head], signer(rng).name, record=False)]
-    return b.done("khac", None, blocks)
+              sign(b, [iss.head], signer(rng).name)]
+    return b.done("khac", "Thư cảm ơn", blocks)
 
 
 B_FORMS: dict[str, list[tuple[str, Callable[[Ctx], Doc]]]] = {
