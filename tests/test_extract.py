@@ -1122,3 +1122,29 @@ def test_a_certification_stamp_at_the_left_dated_without_a_place_signs_the_copy(
     right[7] = (695, [(1380, "Y 4O HHQHÀ LÍ HNGH")])
     at_right = _extract_pages([_page(right)], "ban_sao_chung_thuc")
     assert at_right["chuc_vu_nguoi_ky"] == "NGƯỜI THỰC HIỆN CHỨNG THỰC" and at_right["nguoi_ky"] == "Nguyễn Anh Bình"
+
+
+def test_a_header_in_one_centred_stack_and_a_receipts_labelled_issuer() -> None:
+    """Civil-status forms and letterheads set the body over the motto, centred: it crosses the middle of the page
+    and has no left column, yet it is the issuing body (also when OCR damaged the motto under it). A receipt
+    names its issuer under "Đơn vị thu:", in capitals or as written."""
+    stacked = [(180, [(740, "ỦY BAN NHÂN DÂN")]), (225, [(760, "XÃ THANH THẠCH")]), (290, [(843, "Số: 717")]),
+               (335, [(768, "Quyển số: 02/2026")]), (396, [(534, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+               (448, [(674, "Độc lập - Tự do - Hạnh phúc")]), (531, [(550, "GIẤY CHỨNG NHẬN KẾT HÔN")]),
+               (610, [(300, "Họ, chữ đệm, tên: TRẦN THÙY DIỆU HIỀN"), (1300, "Họ, chữ đệm, tên: LÊ VĂN AN")])]
+    page = _page(stacked).model_copy(update={"width_px": 1780})
+    assert _extract_pages([page], "gcn_ket_hon")["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN XÃ THANH THẠCH"
+    garbled = [*stacked[:4], (396, [(534, "CỘNG HUA XÃ HỘI CHỦ NGRÍ: XIỆT AM")]), *stacked[5:]]
+    page = _page(garbled).model_copy(update={"width_px": 1780})
+    assert _extract_pages([page], "gcn_ket_hon")["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN XÃ THANH THẠCH"
+
+    def receipt(*issuer: str) -> str:
+        rows = [(184, [(608, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), (1300, "Mẫu số: 01BLP0-001")]),
+                (190, [(131, "Đơn vị thu:")]), (228, [(731, "Độc lập - Tự do - Hạnh phúc")]),
+                *[(234 + 40 * k, [(130, line)]) for k, line in enumerate(issuer)],
+                (330, [(130, "Mã số thuế: 8179337300")]), (400, [(400, "BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ")]),
+                (470, [(130, "Tên đơn vị hoặc người nộp tiền: Trần Đình Khoa")])]
+        return _extract_pages([_page(rows).model_copy(update={"width_px": 1700})], "bien_lai").get("co_quan_ban_hanh")
+
+    assert receipt("TRUNG TÂM PHỤC VỤ HÀNH", "CHÍNH CÔNG") == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    assert receipt("Bưu điện tỉnh Quảng Trị") == "Bưu điện tỉnh Quảng Trị"
