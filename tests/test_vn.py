@@ -289,6 +289,8 @@ def test_parse_doc_number_rejects(raw: str) -> None:
     [
         ("Số: 6KH-UBND", "6/KH-UBND"),  # the slash lost before a type abbreviation
         ("Số: 25/QĐĐ-UBND", "25/QĐ-UBND"),  # a letter read twice
+        ("Số: 737 JCT-UBND", "737/CT-UBND"),  # the slash read as a "J" before a type abbreviation
+        ("Số: 12 |TB-UBND", "12/TB-UBND"),
     ],
 )
 def test_parse_doc_number_repairs_lost_slash_and_doubled_letter(raw: str, so_ky_hieu: str) -> None:
@@ -299,6 +301,7 @@ def test_parse_doc_number_repairs_lost_slash_and_doubled_letter(raw: str, so_ky_
 def test_parse_doc_number_needs_a_type_abbreviation_to_repair_a_slash() -> None:
     # without "/" nothing says where a công văn's number ends and its symbol begins
     assert parse_doc_number("Số: 12UBND-VP") is None
+    assert parse_doc_number("Số: 12 JUBND-VP") is None
     assert find_doc_numbers("Số: 145\nQuyển số: 01/2023") == []
 
 
