@@ -119,6 +119,22 @@ def test_parse_date_repairs_ones() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Quảng Trị, ngòy 19 thúng 3 năm 2026", date(2026, 3, 19)),  # a photo's slips on the keywords
+        ("ngày 19 rháng 0Ì năm 2024", date(2024, 1, 19)),
+        ("ngày 02 tháng!2 năm 2024", date(2024, 12, 2)),  # a 1's stroke read as "!"
+        ("Thanh Thạch, ngày 29 thắng 10 năm 202]", date(2021, 10, 29)),  # ... as "]", in a year
+    ],
+)
+def test_parse_date_through_keyword_and_digit_slips(text: str, value: date) -> None:
+    found = find_dates(text, today=date(2026, 11, 30))
+    assert [d.value for d in found] == [value] and found[0].repaired
+    # a bracket beside a day or a month may be a speck: "tháng 1]" is not read as 11
+    assert parse_date("ngày 06 tháng 1] năm 2025", today=TODAY) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ngày 31 tháng 2 năm 2023",  # impossible
