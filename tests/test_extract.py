@@ -1148,3 +1148,20 @@ def test_a_header_in_one_centred_stack_and_a_receipts_labelled_issuer() -> None:
 
     assert receipt("TRUNG TÂM PHỤC VỤ HÀNH", "CHÍNH CÔNG") == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
     assert receipt("Bưu điện tỉnh Quảng Trị") == "Bưu điện tỉnh Quảng Trị"
+
+
+def test_the_issuing_body_ends_at_a_glued_number_line_or_a_heading_and_a_quote_speck_hides_no_new_unit() -> None:
+    """"Số:69/KH-SNV" (no space after the colon) is the number's line though strip_junk reads it as one junk
+    token; a numbered heading ("I. MỤC ĐÍCH") is the body's; "'TRUNG TÂM …" (a speck read as a quote) starts the
+    issuing body under its superior body."""
+    from pipeline.understand.extract.header import issuing_body
+    from pipeline.vn.lexicon import EMPTY
+
+    def body(*left: str) -> str | None:
+        got = issuing_body(list(left), [], [], EMPTY, True)
+        return got.value if got is not None else None
+
+    assert body("ỦY BAN NHÂN DÂN TỈNH QUẢNG", "TRỊ", "SỞ NỘI VỤ", "Số:69/KH-SNV", "I. MỤC ĐÍCH") == "SỞ NỘI VỤ"
+    assert body("SỞ NỘI VỤ", "I. MỤC ĐÍCH, YÊU CẦU") == "SỞ NỘI VỤ"
+    assert body("UBND THÀNH PHỐ HUẾ", "'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH", "CÔNG", "Số: 51/TTPVHCC-KT") == (
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")

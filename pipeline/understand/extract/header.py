@@ -64,6 +64,7 @@ _TITLE_START_RE = re.compile(
     r"quy che|hop dong|bao cao|ke hoach|thong bao|quyet dinh|chi thi|nghi quyet|huong dan|de an|phuong an|"
     r"chuong trinh|trich luc|ban sao|thu moi)\b"
 )
+_HEADING_RE = re.compile(r"^\W*(?:[IVX]{1,4}|\d{1,2})\s*[.)]\s+\w")
 _SYMBOL_LINE_RE = re.compile(r"^\W*/|^\W*[A-ZĐ]{1,6}(?:\s?[-–]\s?[A-ZĐ0-9]{1,8})+\W*$")
 _GLUED_RE = re.compile(r"(?i)\b(BAN|ĐỒNG|ĐÔNG)\s?(NH[ÂA]N)\s?(D[ÂA]N)\b")  # "ỦY BANNHÂNDÂN": spaces lost
 
@@ -188,7 +189,8 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
     title_texts = {fold(t.line) for t in titles}
     units: list[list[str]] = []
     for raw in left[:10]:
-        line = strip_junk(clean_spacing(_GLUED_RE.sub(r"\1 \2 \3", raw.strip(" -_–—=*~.\t"))))
+        # a speck read as a quote before the first word ("'TRUNG TÂM …") hides the word a new unit starts with
+        line = strip_junk(clean_spacing(_GLUED_RE.sub(r"\1 \2 \3", raw.strip(" -_–—=*~.\t'\"`‘’“”"))))
         if line and re.search(r"\w\s*[-–]\s*$", raw) and len(line.split()) >= 2:
             line += " -"  # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM -": the name goes on below
         folded = fold(line)
@@ -199,10 +201,12 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
             units[-1][-1] = units[-1][-1].rstrip(" -–") + " -"
             units[-1].append(line)
             continue
-        if (SO_LABEL_RE.match(folded) or VV_RE.match(folded) or folded in title_texts
-                or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)
-                or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded)):
-            break  # the number's line, its symbol cut off it ("/CT-UBND"), or the paper's title
+        if (SO_LABEL_RE.match(folded) or SO_LABEL_RE.match(fold(raw.strip())) or VV_RE.match(folded)
+                or folded in title_texts or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)
+                or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded) or _HEADING_RE.match(line)):
+            # the number's line (also one strip_junk emptied: "Số:69/KH-SNV" reads as one token), its symbol cut
+            # off it ("/CT-UBND"), the paper's title or a numbered heading of its body ("I. MỤC ĐÍCH")
+            break
         if not line or not is_upper_line(line) or MOTTO_PART_RE.search(folded):
             if units and line and not is_upper_line(line) and sum(ch.isalpha() for ch in line) > 4:
                 break  # running text below the header (a speck or a digit between its lines is not)
