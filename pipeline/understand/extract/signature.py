@@ -93,7 +93,7 @@ def _position_vocabulary(learned: tuple[str, ...]) -> dict[str, str]:
 def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -> tuple[str, bool, bool, bool]:
     """(the position line as printed, whether it needed repair, whether it is a known one, whether
     it was cut off a row where OCR ran two columns' positions together)."""
-    tokens = [t for t in seg.split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
+    tokens = [t for t in _without_specks(seg).split() if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
     # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN");
     # "T/M", "K/T": the older spelling of the same prefixes
     joined = _SLASHED_PREFIX_RE.sub(lambda m: f"{m[1]}{m[2]}. ", " ".join(tokens))
@@ -132,6 +132,13 @@ def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -
 
 
 UNKNOWN_POSITION = 0.55
+
+
+def _without_specks(seg: str) -> str:
+    """A row of capitals without the lone lower-case letters among them: specks of the seal or of the stroke
+    ("z HỦ TỊCH")."""
+    kept = [t for t in seg.split() if not (len(t) == 1 and t.islower())]
+    return " ".join(kept) if kept and len(kept) < len(seg.split()) and is_upper_line(" ".join(kept)) else seg
 
 
 def _join_wrapped(segments: list[str], vocab: dict[str, str]) -> list[str]:
@@ -201,6 +208,13 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
             if deputy.endswith(fold(text)) or (deputy.startswith(fold(text)) and len(text.split()) >= 2):
                 text, repaired = f"PHÓ {prefix[2]}", True
         fixed.append((text, repaired))
+    known_rows = [_canonical_position(text, vocab)[2] for text, _ in fixed]
+    rim = not all(known_rows)
+    while len(fixed) > 1 and not known_rows[-1] and all(known_rows[:-1]):
+        # "TRƯỞNG PHÒNG" / "XU SỐ": a row no position allows under a whole one is the seal's rim read as words;
+        # the position is kept without it, and a person confirms it
+        fixed.pop()
+        known_rows.pop()
     last = re.match(r"^(KT|TM|TL|TUQ)\. (.+)$", fixed[-1][0])
     if last:
         if last[1] != "KT" or last[2] not in POSITION_TITLES:
@@ -209,9 +223,9 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
         penalty += 0.15
     repaired_any = any(r for _, r in fixed)
     conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
-    if not all(_canonical_position(text, vocab)[2] for text, _ in fixed):
-        # a row no position Decree 30 allows ("TRƯỞNG PHÒNG - XU SỐ": the seal's rim read as words): a
-        # person confirms it
+    if rim:
+        # a row no position Decree 30 allows (the seal's rim read as words, "NHÂN DÂN" of a lost line): a person
+        # confirms the position
         conf = min(conf, UNKNOWN_POSITION)
     # Rows are joined with " - "; a row ending on a comma or "VÀ" wrapped mid-title ("THỦ TRƯỞNG CƠ SỞ KHÁM
     # BỆNH," / "CHỮA BỆNH") and goes on with a space.
@@ -315,7 +329,7 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
         return _is_position_line(seg) or (is_upper_line(seg) and _canonical_position(seg, vocab)[2])
 
     def segment(k: int) -> tuple[str, bool]:
-        text = strip_junk(lines[zone[k]].strip())
+        text = _without_specks(strip_junk(lines[zone[k]].strip()))
         if column:
             return text, True
         if _CITIZEN_ROLE_RE.match(fold(text)):
