@@ -1171,3 +1171,18 @@ def test_the_issuing_body_ends_at_a_glued_number_line_or_a_heading_and_a_quote_s
     assert body("SỞ NỘI VỤ", "I. MỤC ĐÍCH, YÊU CẦU") == "SỞ NỘI VỤ"
     assert body("UBND THÀNH PHỐ HUẾ", "'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH", "CÔNG", "Số: 51/TTPVHCC-KT") == (
         "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")
+
+
+def test_a_health_facilitys_notice_is_numbered_in_its_book_and_a_letter_read_in_a_bare_number_goes_to_review() -> None:
+    """Giấy chứng sinh and giấy báo tử print "Số: 142 Quyển số: 03" (no symbol), also on a row with the right column's
+    place-date; a bare number read with a letter in it ("Số:I135") is a speck or a digit: a person says which."""
+    from pipeline.understand.extract.codes import HANDWRITTEN_NUMBER
+
+    def number(row: str, doc_type: str = "giay_chung_sinh") -> Field | None:
+        text = f"SỞ Y TẾ TỈNH QUẢNG TRỊ\nBỆNH VIỆN ĐA KHOA KHU VỰC\n{row}\nGIẤY CHỨNG SINH\nHọ và tên mẹ: NGUYỄN THỊ HÀ"
+        return extract(text, doc_type, today=TODAY).get("so")
+
+    assert (got := number("Số:142 Quyển số:03", "giay_bao_tu")) is not None and got.value == "142"
+    assert (got := number("Số: 318 Quyển số: 02 Quảng Trị, ngày 22 tháng 10 năm 2025")) is not None
+    assert got.value == "318" and got.confidence >= 0.6
+    assert (got := number("Số:I135 Quyển số: 03")) is not None and got.confidence == HANDWRITTEN_NUMBER

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from pipeline.understand.classify import TitleHit
-from pipeline.understand.extract.base import Field, conf_of, nonempty
+from pipeline.understand.extract.base import Field, conf_of, nonempty, title_case_run
 from pipeline.understand.extract.header import place_and_date
 from pipeline.vn.codes import (
     TYPE_ABBRS,
@@ -155,15 +155,24 @@ def _agree_with_title(dn: DocNumber, doc_type: str, titles: list[TitleHit]) -> D
     return DocNumber(dn.so, prefix + near[0] + rest, near[0], doc_type, True, dn.start, dn.end)
 
 
-_BARE_NUMBER_RE = re.compile(r"(?:^|\s{2,}|\t)\W*s[o6]\s*[:;.]\s*(?P<num>[0-9oil|]{1,8})(?:\s+[^\W\d]{1,2})?\W*$")
+# "Số: 145", also with its book after it on the row ("Số: 142 Quyển số: 03", as a giấy chứng sinh prints them)
+_BARE_NUMBER_RE = re.compile(r"(?:^|\s{2,}|\t)\W*s[o6]\s*[:;.]\s*(?P<num>[0-9oil|]{1,8})(?:\s+[^\W\d]{1,2})?"
+                             r"(?:\s*quyen\s*so\s*[:;.]?\s*[0-9oil|]{1,3}(?:/\d{4})?)?\W*$")
+# Papers numbered in a register book with no symbol: civil-status books, receipts, and the health facility's
+# birth and death notices (giấy chứng sinh, giấy báo tử: "Số: … Quyển số: …").
+_BOOK_NUMBERED = frozenset({"giay_khai_sinh", "gcn_ket_hon", "bien_lai", "trich_luc_ho_tich", "giay_chung_sinh",
+                            "giay_bao_tu"})
 
 
 def _bare_number(header: str, doc_type: str) -> dict[str, Field]:
     """``Số: 145`` with no symbol: civil-status books and receipts number their papers so."""
-    if doc_type not in ("giay_khai_sinh", "gcn_ket_hon", "bien_lai", "trich_luc_ho_tich"):
+    if doc_type not in _BOOK_NUMBERED:
         return {}
     for raw in header.split("\n"):
         line = split_motto(raw)[0]  # "Số: 42 Độc lập - Tự do - Hạnh phúc"
+        dated = re.search(r",\s*ng[àa]y\b", line)
+        if dated:  # "Số: 318 Quyển số: 02 Quảng Trị, ngày 22 …": the right column's place-date on the row
+            line = " ".join(line[: dated.start()].split()[: title_case_run(line[: dated.start()])[1]])
         m = _BARE_NUMBER_RE.search(fold(line))
         if m is None:
             continue
@@ -171,7 +180,8 @@ def _bare_number(header: str, doc_type: str) -> dict[str, Field]:
         digits = printed.translate(str.maketrans("OoIil|", "001111"))
         if not digits.isdigit():
             continue
-        return {"so": Field(digits, conf_of(0.85, digits != printed))}
+        # a letter read in the number ("Số:I135"): a speck or a digit, nobody can tell which; a person says
+        return {"so": Field(digits, 0.85 if digits == printed else HANDWRITTEN_NUMBER)}
     return {}
 
 
