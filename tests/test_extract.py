@@ -1186,3 +1186,16 @@ def test_a_health_facilitys_notice_is_numbered_in_its_book_and_a_letter_read_in_
     assert (got := number("Số: 318 Quyển số: 02 Quảng Trị, ngày 22 tháng 10 năm 2025")) is not None
     assert got.value == "318" and got.confidence >= 0.6
     assert (got := number("Số:I135 Quyển số: 03")) is not None and got.confidence == HANDWRITTEN_NUMBER
+
+
+def test_a_symbol_that_stops_at_the_type_abbreviation_goes_to_review() -> None:
+    """Decree 30 writes the issuer's abbreviation after the type's ("79/BC-UBND"): "Số: 70/BC.U BND" read as
+    "70/BC" lost the symbol's end to OCR, and a person confirms it; a whole symbol keeps its confidence."""
+    def read(row: str) -> dict[str, Field]:
+        return extract(f"ỦY BAN NHÂN DÂN\nXÃ THANH THẠCH\n{row}\nBÁO CÁO\nTình hình thực hiện nhiệm vụ tháng 9",
+                       "bao_cao", today=TODAY)
+
+    cut = read("Số: 70/BC.U BND")
+    assert cut["ky_hieu"].value == "BC" and cut["ky_hieu"].confidence < 0.6 and cut["so_ky_hieu"].confidence < 0.6
+    assert read("Số: 70/BC-UBND")["ky_hieu"].confidence >= 0.9
+    assert read("Số: 02/2024/NQ-ĐHĐCĐ")["ky_hieu"].confidence >= 0.9
