@@ -1199,3 +1199,6 @@ def test_a_symbol_that_stops_at_the_type_abbreviation_goes_to_review() -> None:
     assert cut["ky_hieu"].value == "BC" and cut["ky_hieu"].confidence < 0.6 and cut["so_ky_hieu"].confidence < 0.6
     assert read("Số: 70/BC-UBND")["ky_hieu"].confidence >= 0.9
     assert read("Số: 02/2024/NQ-ĐHĐCĐ")["ky_hieu"].confidence >= 0.9
+    permit = extract("ỦY BAN NHÂN DÂN\nXÃ THANH THẠCH\nSố: 71/GPXD\nGIẤY PHÉP XÂY DỰNG\n1. Cấp cho: Ông Lê Văn An",
+                     "giay_phep_xay_dung", today=TODAY)
+    assert permit["so_ky_hieu"].value == "71/GPXD" and permit["so_ky_hieu"].confidence >= 0.9  # a permit's own form

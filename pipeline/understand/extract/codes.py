@@ -48,9 +48,10 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
         return _bare_number(header, doc_type)
     dn = _agree_with_title(numbers[0], doc_type, titles)
     c = conf_of(0.95, dn.repaired, 0.2)
-    if dn.type_abbr is not None and re.sub(r"^\d{4}/", "", dn.ky_hieu) == dn.type_abbr:
-        # "70/BC" (of "70/BC.U BND"): Decree 30 writes the issuer's abbreviation after the type's; a symbol
-        # that stops at the type lost its end to OCR: a person confirms it
+    if dn.doc_type in _ISSUER_AFTER_TYPE and re.sub(r"^\d{4}/", "", dn.ky_hieu) == dn.type_abbr:
+        # "70/BC" (of "70/BC.U BND"): Decree 30 writes an administrative document's issuer abbreviation after its
+        # type's; a symbol that stops at the type lost its end to OCR: a person confirms it (a permit's "71/GPXD"
+        # or a certificate's symbol stands alone)
         c = min(c, _CUT_SYMBOL)
     if not dn.so.strip("0"):
         return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
@@ -71,6 +72,8 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
 _LABEL_S_RE = re.compile(r"(?:(?<=^)|(?<=[\s_]))[§$](?=[ốôóòoO6]\s?[:;.])", re.MULTILINE)
 HANDWRITTEN_NUMBER = 0.45  # under the field review threshold: a person confirms it
 _CUT_SYMBOL = 0.5
+_ISSUER_AFTER_TYPE = frozenset({"quyet_dinh", "chi_thi", "nghi_quyet", "huong_dan", "thong_bao", "to_trinh", "bao_cao",
+                                "ke_hoach", "bien_ban", "giay_moi"})
 # The day of a place-date line, when it is not one or two clean digits: "ngày/4}' tháng", "ngày Íð tháng".
 _DAY_SLOT_RE = re.compile(r"\bngay(?P<day>[^\n]{0,8}?)thang\b")
 
