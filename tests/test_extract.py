@@ -1202,3 +1202,11 @@ def test_a_symbol_that_stops_at_the_type_abbreviation_goes_to_review() -> None:
     permit = extract("ỦY BAN NHÂN DÂN\nXÃ THANH THẠCH\nSố: 71/GPXD\nGIẤY PHÉP XÂY DỰNG\n1. Cấp cho: Ông Lê Văn An",
                      "giay_phep_xay_dung", today=TODAY)
     assert permit["so_ky_hieu"].value == "71/GPXD" and permit["so_ky_hieu"].confidence >= 0.9  # a permit's own form
+
+
+def test_a_receipts_serial_read_where_ocr_ran_its_three_column_header_into_one_row() -> None:
+    text = ("Đơn vị thu: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM. Mẫu số: 01BLP0-001\n"
+            "TRUNG TÂM PHỤC VỤ HÀNH Độc lập - Tự do - Hạnh phúc Ký hiệu: BL/26P\nCHÍNH CÔNG Số: 0043435\n"
+            "Mã số thuế: 8179337300\nBIÊN LAI THU TIỀN PHÍ, LỆ PHÍ\nTên loại phí, lệ phí: Lệ phí đăng ký kết hôn\n")
+    _expect(text, "bien_lai", {"so": "0043435"})
+    _expect(text.replace("Số: 0043435", "Số: 43435"), "bien_lai", {}, absent=("so",))  # no serial: nothing taken

@@ -190,7 +190,16 @@ def _bare_number(header: str, doc_type: str) -> dict[str, Field]:
             continue
         # a letter read in the number ("Số:I135"): a speck or a digit, nobody can tell which; a person says
         return {"so": Field(digits, 0.85 if digits == printed else HANDWRITTEN_NUMBER)}
+    if doc_type == "bien_lai":
+        # a receipt's serial (seven digits, Decree 123/2020) sits in the right column of a three-column header that
+        # OCR runs into one row with the issuer and the motto ("CHÍNH CÔNG Số: 0043435")
+        serial = _RECEIPT_SERIAL_RE.search(fold(header))
+        if serial is not None:
+            return {"so": Field(serial["num"], 0.8)}
     return {}
+
+
+_RECEIPT_SERIAL_RE = re.compile(r"(?<![\w/])s[o6]\s*[:;.]\s*(?P<num>\d{7})(?![\w/])")
 
 
 def land_serial(lines: list[str], titles: list[TitleHit]) -> Field | None:
