@@ -257,6 +257,11 @@ def test_can_cuoc() -> None:
         "can_cuoc",
         {"ho_ten": "Nguyễn Thị Hoa", "so_dinh_danh": "044196001234", "ten_loai": "Căn cước công dân"},
     )
+    # the 2021 chip card's back dates it under "Ngày, tháng, năm / Date, month, year", not "… cấp / Date of issue"
+    back = ("Đặc điểm nhân dạng / Personal identification: Nốt ruồi cách 2 cm trên đầu mày trái\n"
+            "Ngày, tháng, năm / Date, month, year: 10/07/2021\n"
+            "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI\n")
+    _expect(SHORT["can_cuoc"] + "\n" + back, "can_cuoc", {"ngay_ban_hanh": "2021-07-10"})
 
 
 def test_page_count_and_language() -> None:
@@ -939,8 +944,14 @@ def test_a_signature_block_of_captions_old_prefixes_wrapped_rows_and_a_row_that_
     unmarked = position(["TL. CHỦ TỊCH", "CHANH VAN PHONG"])
     assert unmarked is not None and unmarked[0] == "TL. CHỦ TỊCH - CHÁNH VĂN PHÒNG"
     assert position(["CHU TICH"]) == ("CHU TICH", 0.85)  # a block typed without marks: as printed
+    # a row no position allows under a whole one (the seal's rim read as words) is left out, and a person confirms
     rim = position(["TRƯỞNG PHÒNG", "XU SỐ"])
-    assert rim is not None and rim[0] == "TRƯỞNG PHÒNG - XU SỐ" and rim[1] == UNKNOWN_POSITION < 0.6
+    assert rim is not None and rim[0] == "TRƯỞNG PHÒNG" and rim[1] == UNKNOWN_POSITION < 0.6
+    inside = position(["NHÂN DÂN", "CHỦ TỊCH"])  # an unknown row above a known one stays: it may be a lost line's
+    assert inside is not None and inside[0] == "NHÂN DÂN - CHỦ TỊCH" and inside[1] == UNKNOWN_POSITION
+    # specks of the seal among the capitals of a row ("z HỦ TỊCH") are no letters of it
+    specked = position(["TM. ỦY BAN NHÂN DÂN", "z HỦ TỊCH"])
+    assert specked is not None and specked[0] == "TM. ỦY BAN NHÂN DÂN - CHỦ TỊCH"
 
 
 def test_a_paper_of_no_known_class_is_named_by_its_whole_title_and_a_lone_date_is_offered_to_review() -> None:
@@ -1201,3 +1212,128 @@ def test_specks_of_the_rule_under_the_body_read_as_words_are_no_part_of_it() -> 
     sure = [(x, y, t, 85.0 if t == "LẦU XI" else c) for x, y, t, c in rows]  # read with confidence: words
     page = _boxes(sure).model_copy(update={"text": text})
     assert _values(extract(text, "quyet_dinh", today=TODAY, pages=[page]))["co_quan_ban_hanh"].endswith("LẦU XI")
+
+
+def test_captions_of_a_meetings_chair_a_petitioner_and_a_principal_sign_and_chi_after_muc_is_chi() -> None:
+    """A meeting's minutes are signed by its chair ("CHỦ TỌA"), a đơn kiến nghị by "NGƯỜI KIẾN NGHỊ" (OCR's
+    "KIỂN" restored), a giấy ủy quyền by "Bên ủy quyền" in sentence case; "mức chỉ" / "thu, chỉ" in an
+    abstract are "chi" (to spend) that OCR gave a hook."""
+    body = [(150, [(1000, "BIÊN BẢN")]), (210, [(700, "Họp đại hội đồng cổ đông thường niên năm 2025")]),
+            (300, [(300, "Hôm nay, vào lúc 08 giờ 30 phút, tại hội trường Công ty.")]),
+            (360, [(300, "Đại hội đã nghe các báo cáo và biểu quyết thông qua các nội dung.")])]
+
+    def signed(left: str, right: str, doc_type: str) -> dict[str, str]:
+        rows = [*body, (900, [(350, left), (1500, right)]),
+                (960, [(330, "(Ký, ghi rõ họ tên)"), (1450, "(Ký, ghi rõ họ tên)")]),
+                (1200, [(360, "Phạm Thanh Quỳnh"), (1380, "Nguyễn Phương Hương")])]
+        return _extract_pages([_page(rows)], doc_type)
+
+    minutes = signed("THƯ KÝ ĐẠI HỘI", "CHỦ TỌA", "bien_ban")
+    assert minutes["chuc_vu_nguoi_ky"] == "CHỦ TỌA" and minutes["nguoi_ky"] == "Nguyễn Phương Hương", minutes
+    assert signed("", "NGƯỜI KIỂN NGHỊ", "don")["chuc_vu_nguoi_ky"] == "NGƯỜI KIẾN NGHỊ"
+    assert signed("Bên được ủy quyền", "Bên ủy quyền", "giay_uy_quyen")["chuc_vu_nguoi_ky"] == "Bên ủy quyền"
+    nq = ("HỘI ĐỒNG NHÂN DÂN\nTỈNH QUẢNG TRỊ\nSố: 12/2025/NQ-HĐND\nNGHỊ QUYẾT\n"
+          "Quy định mức chỉ bảo đảm hoạt động của Hội đồng nhân dân\nCăn cứ Luật Tổ chức chính quyền địa phương;")
+    _expect(nq, "nghi_quyet", {"trich_yeu": "Quy định mức chi bảo đảm hoạt động của Hội đồng nhân dân"})
+
+
+def test_a_certification_stamp_at_the_left_dated_without_a_place_signs_the_copy() -> None:
+    """Circular 01/2020/TT-BTP's stamp: "Ngày … tháng … năm …" with no place, the book's symbol wrapped in a narrow
+    stamp, set wherever the copy left room (here at the left); its caption and name are the copy's signer, and a
+    garbled row above the caption (the date OCR lost) is no part of the position."""
+    rows = [(180, [(700, "GIẤY KHAI SINH")]), (250, [(250, "Họ, chữ đệm, tên: NGUYỄN THỊ TRANG")]),
+            (300, [(250, "Ngày, tháng, năm sinh: 13/9/1984")]), (350, [(250, "Nơi sinh: Trạm Y tế xã")]),
+            (570, [(210, "Chứng thực bản sao đúng với bản chính.")]),
+            (615, [(200, "Số chứng thực: 1158 Quyển số:")]), (655, [(330, "05/2024-SCT/BS")]),
+            (695, [(300, "ngày 16 tháng 01 năm 2024")]),
+            (740, [(230, "NGƯỜI THỤC HIỆN CHỨNG THỤC")]), (785, [(280, "(Ký, ghi rõ họ tên và đóng dấu)")]),
+            (900, [(340, "Nguyễn Anh Bình")])]
+    values = _extract_pages([_page(rows)], "ban_sao_chung_thuc")
+    assert values["so"] == "1158" and values["ky_hieu"] == "SCT/BS" and values["ngay_ban_hanh"] == "2024-01-16", values
+    assert values["chuc_vu_nguoi_ky"] == "NGƯỜI THỰC HIỆN CHỨNG THỰC" and values["nguoi_ky"] == "Nguyễn Anh Bình"
+    right = [(x, [(1300 + (c[0] - 200), c[1]) for c in cells]) if x >= 570 else (x, cells) for x, cells in rows]
+    right[7] = (695, [(1380, "Y 4O HHQHÀ LÍ HNGH")])
+    at_right = _extract_pages([_page(right)], "ban_sao_chung_thuc")
+    assert at_right["chuc_vu_nguoi_ky"] == "NGƯỜI THỰC HIỆN CHỨNG THỰC" and at_right["nguoi_ky"] == "Nguyễn Anh Bình"
+
+
+def test_a_header_in_one_centred_stack_and_a_receipts_labelled_issuer() -> None:
+    """Civil-status forms and letterheads set the body over the motto, centred: it crosses the middle of the page
+    and has no left column, yet it is the issuing body (also when OCR damaged the motto under it). A receipt
+    names its issuer under "Đơn vị thu:", in capitals or as written."""
+    stacked = [(180, [(740, "ỦY BAN NHÂN DÂN")]), (225, [(760, "XÃ THANH THẠCH")]), (290, [(843, "Số: 717")]),
+               (335, [(768, "Quyển số: 02/2026")]), (396, [(534, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+               (448, [(674, "Độc lập - Tự do - Hạnh phúc")]), (531, [(550, "GIẤY CHỨNG NHẬN KẾT HÔN")]),
+               (610, [(300, "Họ, chữ đệm, tên: TRẦN THÙY DIỆU HIỀN"), (1300, "Họ, chữ đệm, tên: LÊ VĂN AN")])]
+    page = _page(stacked).model_copy(update={"width_px": 1780})
+    assert _extract_pages([page], "gcn_ket_hon")["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN XÃ THANH THẠCH"
+    garbled = [*stacked[:4], (396, [(534, "CỘNG HUA XÃ HỘI CHỦ NGRÍ: XIỆT AM")]), *stacked[5:]]
+    page = _page(garbled).model_copy(update={"width_px": 1780})
+    assert _extract_pages([page], "gcn_ket_hon")["co_quan_ban_hanh"] == "ỦY BAN NHÂN DÂN XÃ THANH THẠCH"
+
+    def receipt(*issuer: str) -> str:
+        rows = [(184, [(608, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), (1300, "Mẫu số: 01BLP0-001")]),
+                (190, [(131, "Đơn vị thu:")]), (228, [(731, "Độc lập - Tự do - Hạnh phúc")]),
+                *[(234 + 40 * k, [(130, line)]) for k, line in enumerate(issuer)],
+                (330, [(130, "Mã số thuế: 8179337300")]), (400, [(400, "BIÊN LAI THU TIỀN PHÍ, LỆ PHÍ")]),
+                (470, [(130, "Tên đơn vị hoặc người nộp tiền: Trần Đình Khoa")])]
+        return _extract_pages([_page(rows).model_copy(update={"width_px": 1700})], "bien_lai").get("co_quan_ban_hanh")
+
+    assert receipt("TRUNG TÂM PHỤC VỤ HÀNH", "CHÍNH CÔNG") == "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"
+    assert receipt("Bưu điện tỉnh Quảng Trị") == "Bưu điện tỉnh Quảng Trị"
+
+
+def test_the_issuing_body_ends_at_a_glued_number_line_or_a_heading_and_a_quote_speck_hides_no_new_unit() -> None:
+    """"Số:69/KH-SNV" (no space after the colon) is the number's line though strip_junk reads it as one junk
+    token; a numbered heading ("I. MỤC ĐÍCH") is the body's; "'TRUNG TÂM …" (a speck read as a quote) starts the
+    issuing body under its superior body."""
+    from pipeline.understand.extract.header import issuing_body
+    from pipeline.vn.lexicon import EMPTY
+
+    def body(*left: str) -> str | None:
+        got = issuing_body(list(left), [], [], EMPTY, True)
+        return got.value if got is not None else None
+
+    assert body("ỦY BAN NHÂN DÂN TỈNH QUẢNG", "TRỊ", "SỞ NỘI VỤ", "Số:69/KH-SNV", "I. MỤC ĐÍCH") == "SỞ NỘI VỤ"
+    assert body("SỞ NỘI VỤ", "I. MỤC ĐÍCH, YÊU CẦU") == "SỞ NỘI VỤ"
+    assert body("UBND THÀNH PHỐ HUẾ", "'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH", "CÔNG", "Số: 51/TTPVHCC-KT") == (
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")
+
+
+def test_a_health_facilitys_notice_is_numbered_in_its_book_and_a_letter_read_in_a_bare_number_goes_to_review() -> None:
+    """Giấy chứng sinh and giấy báo tử print "Số: 142 Quyển số: 03" (no symbol), also on a row with the right column's
+    place-date; a bare number read with a letter in it ("Số:I135") is a speck or a digit: a person says which."""
+    from pipeline.understand.extract.codes import HANDWRITTEN_NUMBER
+
+    def number(row: str, doc_type: str = "giay_chung_sinh") -> Field | None:
+        text = f"SỞ Y TẾ TỈNH QUẢNG TRỊ\nBỆNH VIỆN ĐA KHOA KHU VỰC\n{row}\nGIẤY CHỨNG SINH\nHọ và tên mẹ: NGUYỄN THỊ HÀ"
+        return extract(text, doc_type, today=TODAY).get("so")
+
+    assert (got := number("Số:142 Quyển số:03", "giay_bao_tu")) is not None and got.value == "142"
+    assert (got := number("Số: 318 Quyển số: 02 Quảng Trị, ngày 22 tháng 10 năm 2025")) is not None
+    assert got.value == "318" and got.confidence >= 0.6
+    assert (got := number("Số:I135 Quyển số: 03")) is not None and got.confidence == HANDWRITTEN_NUMBER
+
+
+def test_a_symbol_that_stops_at_the_type_abbreviation_goes_to_review() -> None:
+    """Decree 30 writes the issuer's abbreviation after the type's ("79/BC-UBND"): "Số: 70/BC.U BND" read as
+    "70/BC" lost the symbol's end to OCR, and a person confirms it; a whole symbol keeps its confidence."""
+    def read(row: str) -> dict[str, Field]:
+        return extract(f"ỦY BAN NHÂN DÂN\nXÃ THANH THẠCH\n{row}\nBÁO CÁO\nTình hình thực hiện nhiệm vụ tháng 9",
+                       "bao_cao", today=TODAY)
+
+    cut = read("Số: 70/BC.U BND")
+    assert cut["ky_hieu"].value == "BC" and cut["ky_hieu"].confidence < 0.6 and cut["so_ky_hieu"].confidence < 0.6
+    assert read("Số: 70/BC-UBND")["ky_hieu"].confidence >= 0.9
+    assert read("Số: 02/2024/NQ-ĐHĐCĐ")["ky_hieu"].confidence >= 0.9
+    permit = extract("ỦY BAN NHÂN DÂN\nXÃ THANH THẠCH\nSố: 71/GPXD\nGIẤY PHÉP XÂY DỰNG\n1. Cấp cho: Ông Lê Văn An",
+                     "giay_phep_xay_dung", today=TODAY)
+    assert permit["so_ky_hieu"].value == "71/GPXD" and permit["so_ky_hieu"].confidence >= 0.9  # a permit's own form
+
+
+def test_a_receipts_serial_read_where_ocr_ran_its_three_column_header_into_one_row() -> None:
+    text = ("Đơn vị thu: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM. Mẫu số: 01BLP0-001\n"
+            "TRUNG TÂM PHỤC VỤ HÀNH Độc lập - Tự do - Hạnh phúc Ký hiệu: BL/26P\nCHÍNH CÔNG Số: 0043435\n"
+            "Mã số thuế: 8179337300\nBIÊN LAI THU TIỀN PHÍ, LỆ PHÍ\nTên loại phí, lệ phí: Lệ phí đăng ký kết hôn\n")
+    _expect(text, "bien_lai", {"so": "0043435"})
+    _expect(text.replace("Số: 0043435", "Số: 43435"), "bien_lai", {}, absent=("so",))  # no serial: nothing taken

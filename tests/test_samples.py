@@ -271,3 +271,56 @@ def test_family_b_same_seed_same_bytes_and_ab_alternates(tmp_path: Path) -> None
     assert [x.family for x in ab] == ["A", "B", "A", "B"]
     with pytest.raises(ValueError, match="unknown family"):
         generate(tmp_path / "x", n=1, family="C")
+
+
+def test_family_b_labels_what_its_pages_print() -> None:
+    """A label holds what the page shows: a place-date line printed is the paper's date and place (a citizen's
+    form dated in its header, an identity card's issue date), a paper printing none has none recorded (a land
+    certificate signed under no place-date line), and an abstract is the text as printed (a company's
+    "THÔNG BÁO" / "MỜI HỌP ĐẠI HỘI ĐỒNG CỔ ĐÔNG …" in capitals is one title, no abstract)."""
+    import datetime as dt
+    import random
+    import re
+
+    from pipeline.samples.content import UNITS
+    from pipeline.samples.families import TEMPLATES
+    from pipeline.samples.layout import render
+    from pipeline.samples.parts import Ctx
+
+    def printed(d: dt.date, text: str) -> bool:
+        worded = rf"ngày\s*0?{d.day}\s*tháng\s*0?{d.month}\s*năm\s*{d.year}"
+        return bool(re.search(rf"{worded}|\b0?{d.day}/0?{d.month}/{d.year}", text))
+
+    for doc_type, variants in TEMPLATES["B"].items():
+        for tid, build in variants:
+            for seed in range(8):
+                unit = UNITS[("H50.12", "H50.7", "H50")[seed % 3]]
+                ctx = Ctx(random.Random(f"{tid}:{seed}"), unit, dt.date(2025, 9, 15), "H50.12-250915-0042", "1.001193")
+                doc = build(ctx)
+                text = " ".join(render(doc, random.Random(1)).text.split())
+                meta = doc.metadata  # (a paper of no class, "khac", is left unlabelled: none is scored)
+                if "ngay_ban_hanh" in meta:
+                    assert printed(dt.date.fromisoformat(meta["ngay_ban_hanh"]), text), (tid, seed, meta)
+                # (a certified copy shows the copied paper's place-date line: not the copy's own)
+                dated = re.search(rf"{unit.place}, ngày\s*\d+\s*tháng\s*\d+\s*năm", text)
+                if meta and doc_type != "ban_sao_chung_thuc" and doc.fill != "blank" and dated:
+                    assert "ngay_ban_hanh" in meta and meta.get("dia_danh") == unit.place, (tid, seed, meta)
+                if "trich_yeu" in meta:
+                    assert " ".join(meta["trich_yeu"].split()) in text, (tid, seed, meta["trich_yeu"])
+
+
+def test_family_b_papers_of_no_class_are_labelled_with_what_they_print() -> None:
+    """A bảng kê, danh sách or giấy xác nhận of no class prints its body, its title and (most) a signer: like
+    family A's, its label holds them, so that reading them is not scored as reading something absent."""
+    import datetime as dt
+    import random
+
+    from pipeline.samples.content import UNITS
+    from pipeline.samples.families import TEMPLATES
+    from pipeline.samples.parts import Ctx
+
+    [(_, build)] = TEMPLATES["B"]["khac"]
+    labelled = [build(Ctx(random.Random(f"khac:{seed}"), UNITS["H50.12"], dt.date(2025, 9, 15))).metadata
+                for seed in range(40)]
+    assert all("ten_loai" in m for m in labelled)
+    assert sum("co_quan_ban_hanh" in m for m in labelled) >= 20 and sum("nguoi_ky" in m for m in labelled) >= 10

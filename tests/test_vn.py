@@ -119,6 +119,22 @@ def test_parse_date_repairs_ones() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Quảng Trị, ngòy 19 thúng 3 năm 2026", date(2026, 3, 19)),  # a photo's slips on the keywords
+        ("ngày 19 rháng 0Ì năm 2024", date(2024, 1, 19)),
+        ("ngày 02 tháng!2 năm 2024", date(2024, 12, 2)),  # a 1's stroke read as "!"
+        ("Thanh Thạch, ngày 29 thắng 10 năm 202]", date(2021, 10, 29)),  # ... as "]", in a year
+    ],
+)
+def test_parse_date_through_keyword_and_digit_slips(text: str, value: date) -> None:
+    found = find_dates(text, today=date(2026, 11, 30))
+    assert [d.value for d in found] == [value] and found[0].repaired
+    # a bracket beside a day or a month may be a speck: "tháng 1]" is not read as 11
+    assert parse_date("ngày 06 tháng 1] năm 2025", today=TODAY) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "ngày 31 tháng 2 năm 2023",  # impossible
@@ -289,6 +305,8 @@ def test_parse_doc_number_rejects(raw: str) -> None:
     [
         ("Số: 6KH-UBND", "6/KH-UBND"),  # the slash lost before a type abbreviation
         ("Số: 25/QĐĐ-UBND", "25/QĐ-UBND"),  # a letter read twice
+        ("Số: 737 JCT-UBND", "737/CT-UBND"),  # the slash read as a "J" before a type abbreviation
+        ("Số: 12 |TB-UBND", "12/TB-UBND"),
     ],
 )
 def test_parse_doc_number_repairs_lost_slash_and_doubled_letter(raw: str, so_ky_hieu: str) -> None:
@@ -299,6 +317,7 @@ def test_parse_doc_number_repairs_lost_slash_and_doubled_letter(raw: str, so_ky_
 def test_parse_doc_number_needs_a_type_abbreviation_to_repair_a_slash() -> None:
     # without "/" nothing says where a công văn's number ends and its symbol begins
     assert parse_doc_number("Số: 12UBND-VP") is None
+    assert parse_doc_number("Số: 12 JUBND-VP") is None
     assert find_doc_numbers("Số: 145\nQuyển số: 01/2023") == []
 
 

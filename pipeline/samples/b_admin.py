@@ -554,7 +554,8 @@ def nghi_quyet_dhdcd(ctx: Ctx) -> Doc:
                _art(b, 2, f"Thông qua phương án phân phối lợi nhuận, chia cổ tức {rng.randint(5, 20)}%."),
                _art(b, 3, "Nghị quyết có hiệu lực kể từ ngày ký. Hội đồng quản trị tổ chức thực hiện.")]
     blocks.append(sign(b, ["TM. ĐẠI HỘI ĐỒNG CỔ ĐÔNG", "CHỦ TỌA"], signer(rng).name))
-    return _finish(b, "nghi_quyet", "Nghị quyết", topic, blocks)
+    # "NGHỊ QUYẾT" / "ĐẠI HỘI ĐỒNG CỔ ĐÔNG THƯỜNG NIÊN NĂM …" is the title, not an abstract (as in the real set's rs073)
+    return _finish(b, "nghi_quyet", "Nghị quyết", None, blocks)
 
 
 def company_notice(ctx: Ctx) -> Doc:
@@ -590,7 +591,7 @@ def _company_meeting(ctx: Ctx, *, minutes: bool) -> Doc:
                    _p(b, "Biên bản được lập xong vào lúc 11 giờ cùng ngày và được đọc lại trước Đại hội."),
                    pair_sign(b, "THƯ KÝ ĐẠI HỘI", clerk.name, "CHỦ TỌA", chair.name)]
         b.meta(nguoi_ky=chair.name, chuc_vu_nguoi_ky="CHỦ TỌA")
-        return _finish(b, "bien_ban", "Biên bản", f"Họp {meeting.lower()}", blocks)
+        return _finish(b, "bien_ban", "Biên bản", None, blocks)  # the capital line is the title's: see below
     blocks += b.title("THÔNG BÁO", f"MỜI HỌP {meeting}", rule=False)
     blocks += [_p(b, f"Hội đồng quản trị {name} trân trọng thông báo và kính mời Quý cổ đông tham dự "
                      f"{meeting.lower()}."),
@@ -598,7 +599,9 @@ def _company_meeting(ctx: Ctx, *, minutes: bool) -> Doc:
                b.field("Địa điểm", address),
                _p(b, "Cổ đông không thể tham dự có thể ủy quyền cho người khác theo mẫu Giấy ủy quyền gửi kèm."),
                sign(b, ["TM. HỘI ĐỒNG QUẢN TRỊ", "CHỦ TỊCH"], chair.name)]
-    return _finish(b, "thong_bao", "Thông báo", f"Mời họp {meeting.lower()}", blocks)
+    # "THÔNG BÁO" / "MỜI HỌP ĐẠI HỘI ĐỒNG CỔ ĐÔNG …" in capitals is one title, as the real set labels the same
+    # company papers (bench/realset/labels.jsonl rs072-rs074): no abstract is printed
+    return _finish(b, "thong_bao", "Thông báo", None, blocks)
 
 
 B_ADMIN: dict[str, list[tuple[str, Callable[[Ctx], Doc]]]] = {

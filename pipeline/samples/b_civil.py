@@ -339,8 +339,8 @@ def gcn_qsdd(ctx: Ctx) -> Doc:
                b.field("Số vào sổ cấp Giấy chứng nhận", f"CH{rng.randint(1000, 99999):05d}"),
                sign(b, position(rng, org=f"ỦY BAN NHÂN DÂN {b.unit.area.upper()}" if b.unit.commune else
                                 "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"), signer(rng).name)]
-    b.meta(ho_ten=p.name, so_dinh_danh=p.ident, co_quan_ban_hanh=b.unit.body, dia_danh=b.unit.place,
-           ngay_ban_hanh=ctx.date.isoformat())
+    # the page prints no issuing body over the motto and no place-date line: none is recorded
+    b.meta(ho_ten=p.name, so_dinh_danh=p.ident)
     return b.done("gcn_qsdd", "Giấy chứng nhận quyền sử dụng đất", blocks)
 
 

@@ -651,6 +651,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
     p = person(rng, born=(1960, 2008))
     new = ctx.date >= dt.date(2024, 7, 1) and rng.random() < 0.6
     expiry = dt.date(min(p.birth.year + rng.choice([25, 40, 60]), 2090), p.birth.month, min(p.birth.day, 28))
+    issued = ctx.date - dt.timedelta(days=200 if new else 400)  # the card's own date, printed on its back
     if new:
         front = [b.centre("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 9.5),
                  b.centre("SOCIALIST REPUBLIC OF VIET NAM", "R", 8.5),
@@ -664,7 +665,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
         back = [Para([Run(f"Nơi cư trú / Place of residence: {p.address}")], size=8.5, align="left"),
                 Para([Run(f"Nơi đăng ký khai sinh / Place of birth: {p.address.split(', ', 1)[1]}")], size=8.5,
                      align="left"),
-                Para([Run(f"Ngày, tháng, năm cấp / Date of issue: {short_date(ctx.date - dt.timedelta(days=200))}")],
+                Para([Run(f"Ngày, tháng, năm cấp / Date of issue: {short_date(issued)}")],
                      size=8.5, align="left"),
                 Para([Run(f"Ngày, tháng, năm hết hạn / Date of expiry: {short_date(expiry)}")], size=8.5, align="left"),
                 b.centre("BỘ CÔNG AN", "B", 9), b.centre("MINISTRY OF PUBLIC SECURITY", "R", 8)]
@@ -681,7 +682,7 @@ def can_cuoc(ctx: Ctx) -> Doc:
                  Para([Run(f"Có giá trị đến / Date of expiry: {short_date(expiry)}")], size=8.5, align="left")]
         back = [Para([Run("Đặc điểm nhân dạng / Personal identification: Nốt ruồi cách 2 cm trên đầu mày trái")],
                      size=8.5, align="left"),
-                Para([Run(f"Ngày, tháng, năm / Date, month, year: {short_date(ctx.date - dt.timedelta(days=400))}")],
+                Para([Run(f"Ngày, tháng, năm / Date, month, year: {short_date(issued)}")],
                      size=8.5, align="left"),
                 b.centre("CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", "B", 8)]
     mrz = f"IDVNM{p.ident[3:]}{p.ident[-1]}{p.ident}<<{rng.randint(0, 9)}"
@@ -689,12 +690,14 @@ def can_cuoc(ctx: Ctx) -> Doc:
     blocks: list[Block] = [Card(front, photo=True), Card(back)]
     if rng.random() < 0.3:  # the certified copy stamp belongs to ban_sao_chung_thuc; this is a plain photocopy
         blocks.append(Para([Run("Bản photo", "I")], size=10, align="right"))
-    b.meta(ho_ten=p.name, so_dinh_danh=p.ident)
+    b.meta(ho_ten=p.name, so_dinh_danh=p.ident, ngay_ban_hanh=issued.isoformat())
     return b.done("can_cuoc", "Căn cước" if new else "Căn cước công dân", blocks)
 
 
 # --- no class -------------------------------------------------------------------------------------------
 def khac(ctx: Ctx) -> Doc:
+    """Papers of no class, labelled with what they print (their header's body, place and date, their title
+    as the type name, their signer), as family A labels its own."""
     kind = ctx.rng.choice(["lylich", "phieu_xu_ly", "quy_che", "danh_sach", "xac_nhan", "bang_ke", "thu_cam_on"])
     b = start(ctx, form=kind in ("lylich", "phieu_xu_ly"), blank_share=0.3)  # the others have nothing to fill in
     rng = b.rng
@@ -718,10 +721,11 @@ def khac(ctx: Ctx) -> Doc:
                   b.field("Trích yếu văn bản", "Về việc đôn đốc báo cáo"), b.field("Số đến", str(rng.randint(1, 900))),
                   b.field("Ý kiến của lãnh đạo", "Giao Văn phòng tham mưu"),
                   b.field("Ý kiến của người xử lý", "")]
-        return b.done("khac", None, blocks)
+        b.meta(co_quan_ban_hanh=iss.body)
+        return b.done("khac", "Phiếu xử lý văn bản", blocks)
     if kind == "quy_che":
         name = rng.choice(["QUY CHẾ", "QUY ĐỊNH", "NỘI QUY"])
-        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=None, date=None, record=False)
+        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=None, date=None)
         blocks += b.title(name, rng.choice(["Làm việc của Ủy ban nhân dân", "Tiếp công dân tại trụ sở",
                                             "Quản lý, sử dụng tài sản công"]))
         blocks.append(Para([Run(nfc(f"(Ban hành kèm theo Quyết định số {rng.randint(1, 300)}/QĐ-UBND ngày "
@@ -732,41 +736,41 @@ def khac(ctx: Ctx) -> Doc:
             blocks.append(Para([Run(f"Điều {k}.", "B"), Run(heading)],
                                size=b.size, indent=10))
             blocks.append(b.para("Quy định này áp dụng đối với cán bộ, công chức và người lao động của cơ quan."))
-        return b.done("khac", None, blocks)
+        return b.done("khac", name.capitalize(), blocks)
     if kind == "danh_sach":
         rows = [["STT", "Họ và tên", "Năm sinh", "Địa chỉ", "Ghi chú"]]
         for i in range(rng.randint(4, 10)):
             q = person(rng)
             rows.append([str(i + 1), q.name, str(q.birth.year), q.address.split(", ")[0], ""])
-        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date,
-                              record=False)
-        blocks += [b.centre(rng.choice(["DANH SÁCH", "BẢNG TỔNG HỢP", "BẢNG KÊ"]), "B", 15),
+        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date)
+        name = rng.choice(["DANH SÁCH", "BẢNG TỔNG HỢP", "BẢNG KÊ"])
+        blocks += [b.centre(name, "B", 15),
                    b.centre(rng.choice(["Hộ nghèo, hộ cận nghèo năm " + str(ctx.date.year),
                                         "Cán bộ tham gia tập huấn", "Đối tượng được nhận quà Tết"]), "B", 13,
                             space_after=4),
                    Table(rows, [12, 55, 22, 55, 21], size=11.5),
-                   sign(b, ["NGƯỜI LẬP BIỂU"], signer(rng).name, seal=False, record=False)]
-        return b.done("khac", None, blocks)
+                   sign(b, ["NGƯỜI LẬP BIỂU"], signer(rng).name, seal=False)]
+        return b.done("khac", name.capitalize(), blocks)
     if kind == "xac_nhan":
         p = person(rng, born=(1960, 2004))
-        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date,
-                              record=False)
+        blocks = state_header(b, body=iss.body, parent=iss.parent, so=None, place=iss.place, date=ctx.date)
         blocks += [b.centre("GIẤY XÁC NHẬN", "B", 15, space_after=3),
                    b.para(f"{iss.short} xác nhận: ông (bà) {p.name}, sinh ngày {short_date(p.birth)}, hiện cư trú tại "
                           f"{p.address}, là người có hoàn cảnh khó khăn."),
                    b.para("Giấy xác nhận có giá trị trong thời hạn 03 tháng kể từ ngày ký."),
-                   sign(b, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer(rng).name, record=False)]
-        return b.done("khac", None, blocks)
+                   sign(b, ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer(rng).name)]
+        return b.done("khac", "Giấy xác nhận", blocks)
     if kind == "bang_ke":
         blocks = [b.centre(iss.body, "B", 12.5), b.centre("BẢNG KÊ THANH TOÁN CÔNG TÁC PHÍ", "B", 14, space_after=3),
                   Table([["STT", "Nội dung", "Số tiền"], ["1", "Tiền tàu xe", money(rng.randint(1, 9) * 100_000)],
                          ["2", "Phụ cấp lưu trú", money(rng.randint(1, 9) * 100_000)]], [15, 100, 50])]
-        return b.done("khac", None, blocks)
+        b.meta(co_quan_ban_hanh=iss.body)
+        return b.done("khac", "Bảng kê thanh toán công tác phí", blocks)
     blocks = [b.centre("THƯ CẢM ƠN", "B", 15, space_after=3),
               b.para(f"{iss.short} trân trọng cảm ơn các tổ chức, cá nhân đã chung tay hỗ trợ Nhân dân khắc phục hậu "
                      "quả thiên tai."),
-              sign(b, [iss.head], signer(rng).name, record=False)]
-    return b.done("khac", None, blocks)
+              sign(b, [iss.head], signer(rng).name)]
+    return b.done("khac", "Thư cảm ơn", blocks)
 
 
 B_FORMS: dict[str, list[tuple[str, Callable[[Ctx], Doc]]]] = {

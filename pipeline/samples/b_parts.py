@@ -252,6 +252,7 @@ def form_header(b: B, *, code: str | None = None, origin: str | None = None, pla
         out.append(Columns([Column(30, 165, motto_lines(b, 13.0))], space_after=3))
     if place_date:
         out.append(Para(date_runs(b, b.unit.place, b.ctx.date), size=13, align="right", space_after=4))
+        b.meta(dia_danh=b.unit.place, ngay_ban_hanh=b.ctx.date.isoformat())  # printed: the form's own date
     return out
 
 

@@ -242,8 +242,10 @@ _ISSUER_FIX = {"hdnd": "HĐND", "ubnd": "UBND", "du": "ĐU"}
 # "UB/TP"), never across a line break: the next line's "Thanh Thạch, ngày …" is no part of it.
 _SYMBOL = (r"(?P<sym>[A-Z][A-Za-z0-9]{0,7}(?:[ \t]?[-–][ \t]?[A-Z0-9][A-Za-z0-9]{0,9}){0,4}"
            r"(?:/[A-Z][A-Z0-9]{0,9}(?:[-–][A-Z0-9][A-Za-z0-9]{0,9}){0,2}){0,2})(?![A-Za-z0-9])")
+# "Số: 737 JCT-UBND": a slash OCR read as "J" or "|" before the symbol (taken only before a type abbreviation)
 _DOC_NUMBER_RE = re.compile(
-    rf"(?<![A-Za-z])S[oO6][ \t]?[:;.]?[ \t]*(?P<num>{_D}{{1,6}})(?:(?P<gap>[ \t]?)(?P<slash>/)[ \t]?|(?=[A-Z]))"
+    rf"(?<![A-Za-z])S[oO6][ \t]?[:;.]?[ \t]*(?P<num>{_D}{{1,6}})"
+    r"(?:(?P<gap>[ \t]?)(?P<slash>/|[J|](?=[A-Z]))[ \t]?|(?=[A-Z]))"
     r"(?P<year>(?:19|20)\d\d[ \t]?/[ \t]?)?" + _SYMBOL
 )
 # "Số: Øƒ /CT-UBND", "Số: /TB-UBND": a number handwritten into the gap (OCR garbage) or left blank;
@@ -306,9 +308,9 @@ def _doc_number_from_match(norm: str, m: re.Match[str]) -> DocNumber | None:
         return None
     repaired = so != num_raw or " " in m.group(0).split("/", 1)[-1]
     abbr, fixed = _canonical_abbr(tokens[0])
-    if m["slash"] is None:
-        # "6KH-UBND": the slash lost between the number and a type abbreviation; without a known
-        # abbreviation right after the digits, nothing says where the number ends.
+    if m["slash"] != "/":
+        # "6KH-UBND": the slash lost between the number and a type abbreviation (or read as a letter, "737
+        # JCT-UBND"); without a known abbreviation right after it, nothing says where the number ends.
         if abbr is None or TYPE_ABBRS[abbr] is None or m["year"] or len(tokens) < 2:
             return None
         repaired = True

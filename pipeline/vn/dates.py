@@ -17,19 +17,24 @@ EARLIEST = date(1945, 1, 1)  # the state's administrative records begin here; ea
 
 # A digit as OCR may render it. Only used between date keywords or separators, where a letter
 # cannot be meant as a letter.
-_D = r"[0-9OoIil|]"  # folded text: "I" arrives as "i"
+_D = r"[0-9OoIil|!]"  # folded text: "I" arrives as "i"; "!" is a 1's stroke ("tháng!2")
 _DD = rf"{_D}(?:\s?{_D})?"
-_YYYY = rf"[0-9OoIil|t](?:\s?{_D}){{3}}"  # "năm T999": a typewriter's 1 read as T, the year's first digit only
+# "năm T999": a typewriter's 1 read as T, the year's first digit only; "năm 202]": a 1 read as "]" (in a year only:
+# after a day or a month a bracket may be a speck beside the digit)
+_YYYY = r"[0-9OoIil|t](?:\s?[0-9OoIil|!\]]){3}"
 
+# The keywords as OCR slips on a photographed page: "ngòy" (ò for à), "thúng" (ú for á), "rháng" (r for t); between
+# a day, a month and a year they can mean nothing else.
 _WORDED_RE = re.compile(
-    rf"\bngay\s*(?P<d>{_DD})\s*,?\s*thang\s*(?P<m>{_DD})\s*,?\s*nam\s*(?P<y>{_YYYY})(?![0-9])",
+    rf"\bng[ao]y\s*(?P<d>{_DD})\s*,?\s*[tr]h[au]ng\s*(?P<m>{_DD})\s*,?\s*nam\s*(?P<y>{_YYYY})(?![0-9])",
 )
 # Same separator on both sides (backreference) so a document number like ``12/UBND`` or a dossier
 # code ``…-251103-0142`` cannot pose as a date.
 _NUMERIC_RE = re.compile(
     rf"(?<![0-9A-Za-z./-])(?P<d>{_DD})\s?(?P<sep>[/.-])\s?(?P<m>{_DD})\s?(?P=sep)\s?(?P<y>{_YYYY})(?![0-9A-Za-z])",
 )
-_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1", "t": "1", " ": None})
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "i": "1", "l": "1", "|": "1", "!": "1", "]": "1", "t": "1",
+                            " ": None})
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ def find_dates(text: str, *, today: date | None = None) -> list[DateMatch]:
             value, repaired = built
             # Folded matching already forgave lost marks; say so when the keywords were not
             # printed exactly, so the caller can lower its confidence.
-            if worded and not re.search(r"ng[àa]y", norm[m.start() : m.end()]):
+            if worded and not (re.search(r"ng[àa]y", norm[m.start() : m.end()])
+                               and re.search(r"th[áa]ng", norm[m.start() : m.end()])):
                 repaired = True
             found.append(DateMatch(value, m.start(), m.end(), worded, repaired))
             taken.append(range(m.start(), m.end()))

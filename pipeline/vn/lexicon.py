@@ -67,6 +67,8 @@ ADMIN_BIGRAMS: tuple[str, ...] = (
     "miễn nhiệm", "bãi bỏ", "nghị quyết", "quyết định", "chỉ thị", "thông báo", "tờ trình", "phê duyệt",
     "tình hình", "kinh tế", "xã hội", "đồng bào", "dân tộc", "thiểu số", "miền núi", "giảm nghèo", "bền vững",
     "chương trình", "mục tiêu", "quốc gia", "hóa đơn", "điện tử", "nộp thuế", "tiết kiệm", "an toàn",
+    # "chi" (to spend) read with a hook ("mức chỉ", "thu, chỉ ngân sách"): no "chỉ" fits after "mức" or "thu,"
+    "mức chi", "thu, chi", "chi trả", "chi phí",
 )
 
 # Titles a signer holds, without the KT./TM./TL./TUQ./Q. that may precede them (Decree 30, art. 13).
@@ -81,6 +83,7 @@ POSITION_TITLES: tuple[str, ...] = (
     "BÊN ĐƯỢC ỦY QUYỀN", "NGƯỜI YÊU CẦU", "NGƯỜI LÀM ĐƠN", "NGƯỜI KHAI", "NGƯỜI ĐẠI DIỆN", "NGƯỜI NỘP HỒ SƠ",
     "NGƯỜI NỘP TIỀN", "NGƯỜI ĐỠ ĐẺ", "NGƯỜI TỪ CHỐI", "NGƯỜI TRẢ KẾT QUẢ", "NGƯỜI NHẬN KẾT QUẢ", "NGƯỜI HƯỚNG DẪN",
     "NGƯỜI ĐỀ NGHỊ", "NGƯỜI KHỞI KIỆN", "NGƯỜI THÔNG BÁO", "NGƯỜI KÊ KHAI", "NGƯỜI ĐƯỢC ỦY QUYỀN", "NGƯỜI ỦY QUYỀN",
+    "CHỦ TỌA", "NGƯỜI KIẾN NGHỊ", "NGƯỜI PHẢN ÁNH",
 )
 # What KT./TM./… stand before: a head's title (above) or, after TM. (on behalf of), a collective body.
 COLLECTIVES: tuple[str, ...] = (

@@ -44,7 +44,7 @@ from pipeline.understand.extract.header import (
     place_without_date,
 )
 from pipeline.understand.extract.people import PERSONAL, SUBJECT_IN_TEXT, Party, read_people, subject_in_text
-from pipeline.understand.extract.signature import NO_SIGNER, signature_of
+from pipeline.understand.extract.signature import NO_SIGNER, certifier_of, signature_of
 from pipeline.understand.extract.title import type_name
 from pipeline.vn.codes import (
     DOSSIER_CODE_RE,
@@ -178,7 +178,10 @@ def extract_document(
     abstract = read_abstract(lines, doc_type, titles, header_idx, today, first)
     if abstract is not None:
         out["trich_yeu"] = abstract
-    if doc_type not in NO_SIGNER:
+    if doc_type == "ban_sao_chung_thuc":
+        # the copy's signer is the stamp's certifier, not whoever signed the copied paper
+        out.update(certifier_of(pages, lexicon) or signature_of(lines, pages, lexicon))
+    elif doc_type not in NO_SIGNER:
         out.update(signature_of(lines, pages, lexicon))
     parties: list[Party] = []
     if doc_type in PERSONAL:

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from pipeline.understand.classify import TitleHit
-from pipeline.understand.extract.base import Field, conf_of, nonempty
+from pipeline.understand.extract.base import Field, conf_of, nonempty, title_case_run
 from pipeline.understand.extract.header import place_and_date
 from pipeline.vn.codes import (
     TYPE_ABBRS,
@@ -19,6 +19,7 @@ from pipeline.vn.codes import (
     find_dossier_codes,
     find_procedure_codes,
 )
+from pipeline.vn.dates import DateMatch, find_dates
 from pipeline.vn.text import fold, normalize, split_motto
 from schemas.tasks import PageResult, PageWord
 
@@ -47,6 +48,11 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
         return _bare_number(header, doc_type)
     dn = _agree_with_title(numbers[0], doc_type, titles)
     c = conf_of(0.95, dn.repaired, 0.2)
+    if dn.doc_type in _ISSUER_AFTER_TYPE and re.sub(r"^\d{4}/", "", dn.ky_hieu) == dn.type_abbr:
+        # "70/BC" (of "70/BC.U BND"): Decree 30 writes an administrative document's issuer abbreviation after its
+        # type's; a symbol that stops at the type lost its end to OCR: a person confirms it (a permit's "71/GPXD"
+        # or a certificate's symbol stands alone)
+        c = min(c, _CUT_SYMBOL)
     if not dn.so.strip("0"):
         return {"ky_hieu": Field(dn.ky_hieu, c)}  # "Số: 0 /CT-UBND": no paper is numbered 0; a stroke read as one
     # "Số: O4": a letter read for a digit; typed digits OCR seldom reads as letters, a written-in "6" often
@@ -65,6 +71,9 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
 
 _LABEL_S_RE = re.compile(r"(?:(?<=^)|(?<=[\s_]))[§$](?=[ốôóòoO6]\s?[:;.])", re.MULTILINE)
 HANDWRITTEN_NUMBER = 0.45  # under the field review threshold: a person confirms it
+_CUT_SYMBOL = 0.5
+_ISSUER_AFTER_TYPE = frozenset({"quyet_dinh", "chi_thi", "nghi_quyet", "huong_dan", "thong_bao", "to_trinh", "bao_cao",
+                                "ke_hoach", "bien_ban", "giay_moi"})
 # The day of a place-date line, when it is not one or two clean digits: "ngày/4}' tháng", "ngày Íð tháng".
 _DAY_SLOT_RE = re.compile(r"\bngay(?P<day>[^\n]{0,8}?)thang\b")
 
@@ -154,15 +163,24 @@ def _agree_with_title(dn: DocNumber, doc_type: str, titles: list[TitleHit]) -> D
     return DocNumber(dn.so, prefix + near[0] + rest, near[0], doc_type, True, dn.start, dn.end)
 
 
-_BARE_NUMBER_RE = re.compile(r"(?:^|\s{2,}|\t)\W*s[o6]\s*[:;.]\s*(?P<num>[0-9oil|]{1,8})(?:\s+[^\W\d]{1,2})?\W*$")
+# "Số: 145", also with its book after it on the row ("Số: 142 Quyển số: 03", as a giấy chứng sinh prints them)
+_BARE_NUMBER_RE = re.compile(r"(?:^|\s{2,}|\t)\W*s[o6]\s*[:;.]\s*(?P<num>[0-9oil|]{1,8})(?:\s+[^\W\d]{1,2})?"
+                             r"(?:\s*quyen\s*so\s*[:;.]?\s*[0-9oil|]{1,3}(?:/\d{4})?)?\W*$")
+# Papers numbered in a register book with no symbol: civil-status books, receipts, and the health facility's
+# birth and death notices (giấy chứng sinh, giấy báo tử: "Số: … Quyển số: …").
+_BOOK_NUMBERED = frozenset({"giay_khai_sinh", "gcn_ket_hon", "bien_lai", "trich_luc_ho_tich", "giay_chung_sinh",
+                            "giay_bao_tu"})
 
 
 def _bare_number(header: str, doc_type: str) -> dict[str, Field]:
     """``Số: 145`` with no symbol: civil-status books and receipts number their papers so."""
-    if doc_type not in ("giay_khai_sinh", "gcn_ket_hon", "bien_lai", "trich_luc_ho_tich"):
+    if doc_type not in _BOOK_NUMBERED:
         return {}
     for raw in header.split("\n"):
         line = split_motto(raw)[0]  # "Số: 42 Độc lập - Tự do - Hạnh phúc"
+        dated = re.search(r",\s*ng[àa]y\b", line)
+        if dated:  # "Số: 318 Quyển số: 02 Quảng Trị, ngày 22 …": the right column's place-date on the row
+            line = " ".join(line[: dated.start()].split()[: title_case_run(line[: dated.start()])[1]])
         m = _BARE_NUMBER_RE.search(fold(line))
         if m is None:
             continue
@@ -170,8 +188,18 @@ def _bare_number(header: str, doc_type: str) -> dict[str, Field]:
         digits = printed.translate(str.maketrans("OoIil|", "001111"))
         if not digits.isdigit():
             continue
-        return {"so": Field(digits, conf_of(0.85, digits != printed))}
+        # a letter read in the number ("Số:I135"): a speck or a digit, nobody can tell which; a person says
+        return {"so": Field(digits, 0.85 if digits == printed else HANDWRITTEN_NUMBER)}
+    if doc_type == "bien_lai":
+        # a receipt's serial (seven digits, Decree 123/2020) sits in the right column of a three-column header that
+        # OCR runs into one row with the issuer and the motto ("CHÍNH CÔNG Số: 0043435")
+        serial = _RECEIPT_SERIAL_RE.search(fold(header))
+        if serial is not None:
+            return {"so": Field(serial["num"], 0.8)}
     return {}
+
+
+_RECEIPT_SERIAL_RE = re.compile(r"(?<![\w/])s[o6]\s*[:;.]\s*(?P<num>\d{7})(?![\w/])")
 
 
 def land_serial(lines: list[str], titles: list[TitleHit]) -> Field | None:
@@ -190,7 +218,8 @@ def land_serial(lines: list[str], titles: list[TitleHit]) -> Field | None:
 def read_certification(lines: list[str], today: date) -> dict[str, Field]:
     """A certified copy's own number, book symbol, place and date: those of the certification
     stamp ("Số chứng thực: 468 Quyển số: 01/2024-SCT/BS", then the place-date), never the copied
-    paper's header."""
+    paper's header. The stamp of Circular 01/2020/TT-BTP dates itself "Ngày … tháng … năm …" with no
+    place, and a narrow stamp wraps the book's symbol onto the next line ("Quyển số:" / "05/2024-SCT/BS")."""
     out: dict[str, Field] = {}
     for i, line in enumerate(lines):
         folded = fold(line)
@@ -200,15 +229,26 @@ def read_certification(lines: list[str], today: date) -> dict[str, Field]:
         raw = line[m.start("num") : m.end("num")]
         digits = raw.translate(str.maketrans("OoIl", "0011"))
         out["so"] = Field(digits, conf_of(0.9, digits != raw))
-        if re.search(r"\bsct\s*/\s*bs\b", folded):
+        if re.search(r"\bsct\s*/\s*bs\b", fold(" ".join(lines[i : i + 2]))):
             out["ky_hieu"] = Field("SCT/BS", 0.9)
         found = place_and_date(lines[i : i + 4], today)
         if found is not None:
             _, dm, place = found
             out["ngay_ban_hanh"] = Field(dm.value.isoformat(), conf_of(0.9, dm.repaired))
             out["dia_danh"] = Field(place, 0.85)
+        elif (dated := _date_alone(lines[i + 1 : i + 4], today)) is not None:
+            out["ngay_ban_hanh"] = Field(dated.value.isoformat(), conf_of(0.85, dated.repaired))
         break
     return out
+
+
+def _date_alone(lines: list[str], today: date) -> DateMatch | None:
+    """A worded date standing on a line of its own ("ngày 16 tháng 01 năm 2024")."""
+    for line in lines:
+        for dm in find_dates(line, today=today):
+            if dm.worded and not re.sub(r"[\W_]", "", line[: dm.start] + line[dm.end :]):
+                return dm
+    return None
 
 
 # --- codes -----------------------------------------------------------------------------------------------

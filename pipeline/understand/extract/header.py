@@ -50,21 +50,28 @@ _ADMIN_LEVEL_RE = re.compile(r"^(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen
 _ADMIN_WORD_RE = re.compile(r"\b(tinh|xa|phuong|thanh pho|dac khu|thi tran|huyen|quan|thi xa)\b")
 
 # Dates a form prints under a label instead of a place-date line: the registration date of a civil
-# status paper, the issue date of an identity card.
+# status paper, the issue date of an identity card (the 2021 chip card's back: "Ngày, tháng, năm / Date,
+# month, year: 10/07/2021").
 _DATE_LABEL_RE = re.compile(
     # ("Ngày cấp: …" alone is the issue date of someone's identity card quoted in a form: not this paper's)
     r"\bngay[,.]?\s*thang[,.]?\s*nam\s*(dang ky|cap)\b|\bdate of issue\b|\bngay dang ky\s*:"
+    r"|\bdate[,.]?\s*month[,.]?\s*year\b"
 )
 
 
 # Words a paper's title starts with: such a line under the header ends the issuing body.
 _TITLE_START_RE = re.compile(
-    r"^\W*(giay|phieu|don|to khai|to trinh|van ban|mau( so)?|so yeu|bien ban|bien lai|danh sach|quy dinh|quy che|"
-    r"hop dong|bao cao|ke hoach|thong bao|quyet dinh|chi thi|nghi quyet|huong dan|de an|phuong an|"
+    r"^\W*(giay|phieu|don(?! vi\b)|to khai|to trinh|van ban|mau( so)?|so yeu|bien ban|bien lai|danh sach|quy dinh|"
+    r"quy che|hop dong|bao cao|ke hoach|thong bao|quyet dinh|chi thi|nghi quyet|huong dan|de an|phuong an|"
     r"chuong trinh|trich luc|ban sao|thu moi)\b"
 )
+_HEADING_RE = re.compile(r"^\W*(?:[IVX]{1,4}|\d{1,2})\s*[.)]\s+\w")
 _SYMBOL_LINE_RE = re.compile(r"^\W*/|^\W*[A-ZĐ]{1,6}(?:\s?[-–]\s?[A-ZĐ0-9]{1,8})+\W*$")
 _GLUED_RE = re.compile(r"(?i)\b(BAN|ĐỒNG|ĐÔNG)\s?(NH[ÂA]N)\s?(D[ÂA]N)\b")  # "ỦY BANNHÂNDÂN": spaces lost
+
+
+# The motto's first line, also as OCR damages one of its words ("CỘNG HUA XÃ HỘI CHỦ NGRÍ").
+_MOTTO_LINE_RE = re.compile(r"\bcong hoa\b|\bxa hoi chu\b|\bchu nghia viet\b")
 
 
 def header_lines(lines: list[str], first_page: PageResult | None) -> tuple[list[str], bool]:
@@ -72,9 +79,14 @@ def header_lines(lines: list[str], first_page: PageResult | None) -> tuple[list[
     if first_page is not None and first_page.words and first_page.width_px:
         width = first_page.width_px
         cells = [c for c in layout_cells(first_page) if not _specks(c, first_page)]
+        # A header set in one centred stack (the body over the motto, as civil-status forms and letterheads
+        # print it) has no left column: its lines across the middle above the motto (or on a page without
+        # one) are the body's. In a two-column header nothing above the motto crosses the middle.
+        motto_cell = next((c for c in cells[:12] if _MOTTO_LINE_RE.search(fold(c.text))), None)
         left = []
         for c in cells[:40]:
-            if (c.x0 + c.x1) / 2 < width * 0.5:
+            across = c.x0 < width * 0.5 < c.x1 and (motto_cell is None or c.bottom <= motto_cell.top)
+            if (c.x0 + c.x1) / 2 < width * 0.5 or across:
                 left.append(c.text)
             elif c.x0 < width * 0.4:
                 # "HỘI ĐỒNG NHÂN DÂN CỘNG HÒA XÃ HỘI …": a narrow gutter joined both columns in one cell
@@ -158,12 +170,41 @@ class Reading:
     marked: bool = False
 
 
+# A receipt names its issuer under a label ("Đơn vị thu: TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "Tên đơn vị thu
+# phí, lệ phí: Bưu điện tỉnh Quảng Trị"), in whatever case it writes the name.
+_PAYEE_LABEL_RE = re.compile(r"^\W*(ten\s+)?don vi thu\b[^:;]{0,20}[:;]")
+
+
+def _labelled_body(left: list[str]) -> str | None:
+    for k, raw in enumerate(left[:10]):
+        if not _PAYEE_LABEL_RE.match(fold(raw)):
+            continue
+        value = re.split(r"[:;]", raw, maxsplit=1)[1].strip()
+        rest = left[k + 1 : k + 3]
+        if not value and rest:
+            value, rest = rest[0].strip(), rest[1:]
+        for more in rest:  # "TRUNG TÂM PHỤC VỤ HÀNH" / "CHÍNH CÔNG": a name in capitals wrapped
+            if not (is_upper_line(value) and is_upper_line(more) and ":" not in more and len(more.split()) <= 4):
+                break
+            value = f"{value} {more.strip()}"
+        value = strip_junk(clean_spacing(value))
+        return value if len(value.split()) >= 2 and ORG_RE.search(fold(value)) else None
+    return None
+
+
 def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lexicon: Lexicon,
                  from_boxes: bool, reading: Reading = Reading()) -> Field | None:
+    labelled = _labelled_body(left)
+    if labelled is not None and not is_upper_line(labelled):
+        return Field(labelled, 0.85)  # "Bưu điện tỉnh Quảng Trị": written so, nothing in capitals to restore
+    if labelled is not None:
+        body, repaired, unsure = _restore_body(labelled, places, lexicon, reading)
+        return Field(body, 0.5 if unsure else 0.75 if repaired else 0.85)
     title_texts = {fold(t.line) for t in titles}
     units: list[list[str]] = []
     for raw in left[:10]:
-        line = strip_junk(clean_spacing(_GLUED_RE.sub(r"\1 \2 \3", raw.strip(" -_–—=*~.\t"))))
+        # a speck read as a quote before the first word ("'TRUNG TÂM …") hides the word a new unit starts with
+        line = strip_junk(clean_spacing(_GLUED_RE.sub(r"\1 \2 \3", raw.strip(" -_–—=*~.\t'\"`‘’“”"))))
         if line and re.search(r"\w\s*[-–]\s*$", raw) and len(line.split()) >= 2:
             line += " -"  # "BỆNH VIỆN HỮU NGHỊ VIỆT NAM -": the name goes on below
         folded = fold(line)
@@ -174,10 +215,12 @@ def issuing_body(left: list[str], titles: list[TitleHit], places: list[str], lex
             units[-1][-1] = units[-1][-1].rstrip(" -–") + " -"
             units[-1].append(line)
             continue
-        if (SO_LABEL_RE.match(folded) or VV_RE.match(folded) or folded in title_texts
-                or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)
-                or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded)):
-            break  # the number's line, its symbol cut off it ("/CT-UBND"), or the paper's title
+        if (SO_LABEL_RE.match(folded) or SO_LABEL_RE.match(fold(raw.strip())) or VV_RE.match(folded)
+                or folded in title_texts or find_dates(line) or re.match(r"^\W*(kinh gui|can cu)\b", folded)
+                or _SYMBOL_LINE_RE.match(line) or _TITLE_START_RE.match(folded) or _HEADING_RE.match(line)):
+            # the number's line (also one strip_junk emptied: "Số:69/KH-SNV" reads as one token), its symbol cut
+            # off it ("/CT-UBND"), the paper's title or a numbered heading of its body ("I. MỤC ĐÍCH")
+            break
         if not line or not is_upper_line(line) or MOTTO_PART_RE.search(folded):
             if units and line and not is_upper_line(line) and sum(ch.isalpha() for ch in line) > 4:
                 break  # running text below the header (a speck or a digit between its lines is not)

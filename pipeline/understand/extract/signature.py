@@ -39,15 +39,15 @@ NO_SIGNER = frozenset({"can_cuoc"})
 _POSITION_RE = re.compile(
     r"^(kt|tm|tl|tuq|q|ktl)\s*\.|\b(chu tich|giam doc|truong|pho|chanh|bi thu|thu truong|cong chuc|"
     r"can bo|nguoi (yeu cau|lam don|khai|ky|dai dien|nop tien|thu tien|duoc uy quyen|uy quyen|tiep nhan|lap|"
-    r"tu choi|tra ket qua|nhan ket qua|huong dan|de nghi|khoi kien|ke khai|thong bao)|"
+    r"tu choi|tra ket qua|nhan ket qua|huong dan|de nghi|khoi kien|ke khai|thong bao|kien nghi|phan anh)|"
     r"thu ky|uy vien|dai dien|ke toan|thu quy|chu ho|chu tri|chu toa|ben (uy quyen|duoc uy quyen))\b"
 )
 
 # A citizen's own signature caption, printed in any case ("Người yêu cầu", "NGƯỜI LÀM ĐƠN").
 _CITIZEN_ROLE_RE = re.compile(
-    r"^(nguoi (yeu cau|lam don|khai|ke khai|de nghi|viet don|cam ket|nop don|khoi kien|thong bao|"
-    r"(duoc )?uy quyen|thu tien|nop tien|tiep nhan( ho so)?|nop ho so|tra ket qua|nhan ket qua|tu choi|"
-    r"huong dan))$"
+    r"^(nguoi (yeu cau|lam don|khai|ke khai|de nghi|viet don|cam ket|nop don|khoi kien|thong bao|kien nghi|"
+    r"phan anh|(duoc )?uy quyen|thu tien|nop tien|tiep nhan( ho so)?|nop ho so|tra ket qua|nhan ket qua|tu choi|"
+    r"huong dan)|ben (duoc )?uy quyen)$"
 )
 
 # "NGƯỜI KÝ GIẤY KHAI SINH": a caption over the signer's position, not the position itself.
@@ -94,7 +94,7 @@ def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -
     """(the position line as printed, whether it needed repair, whether it is a known one, whether
     it was cut off a row where OCR ran two columns' positions together)."""
     # "4THƯ KÝ": a page number the text layer glued to the block's first word
-    tokens = [re.sub(r"^\d{1,3}(?=[^\W\d_]{2})", "", t) for t in seg.split()]
+    tokens = [re.sub(r"^\d{1,3}(?=[^\W\d_]{2})", "", t) for t in _without_specks(seg).split()]
     tokens = [t for t in tokens if not (is_junk_token(t) or any(ch.isdigit() for ch in t))]
     # "KT.CHỦ TỊCH", "TM .ỦY BAN": Decree 30 writes the prefix "KT. " (a "Q" glued to a word is a word: "QUẢN");
     # "T/M", "K/T": the older spelling of the same prefixes
@@ -134,6 +134,13 @@ def _canonical_position(seg: str, vocab: dict[str, str], marked: bool = False) -
 
 
 UNKNOWN_POSITION = 0.55
+
+
+def _without_specks(seg: str) -> str:
+    """A row of capitals without the lone lower-case letters among them: specks of the seal or of the stroke
+    ("z HỦ TỊCH")."""
+    kept = [t for t in seg.split() if not (len(t) == 1 and t.islower())]
+    return " ".join(kept) if kept and len(kept) < len(seg.split()) and is_upper_line(" ".join(kept)) else seg
 
 
 def _join_wrapped(segments: list[str], vocab: dict[str, str]) -> list[str]:
@@ -203,6 +210,13 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
             if deputy.endswith(fold(text)) or (deputy.startswith(fold(text)) and len(text.split()) >= 2):
                 text, repaired = f"PHÓ {prefix[2]}", True
         fixed.append((text, repaired))
+    known_rows = [_canonical_position(text, vocab)[2] for text, _ in fixed]
+    rim = not all(known_rows)
+    while len(fixed) > 1 and not known_rows[-1] and all(known_rows[:-1]):
+        # "TRƯỞNG PHÒNG" / "XU SỐ": a row no position allows under a whole one is the seal's rim read as words;
+        # the position is kept without it, and a person confirms it
+        fixed.pop()
+        known_rows.pop()
     last = re.match(r"^(KT|TM|TL|TUQ)\. (.+)$", fixed[-1][0])
     if last:
         if last[1] != "KT" or last[2] not in POSITION_TITLES:
@@ -211,9 +225,9 @@ def _position(segments: list[str], lexicon: Lexicon) -> tuple[str, float, bool] 
         penalty += 0.15
     repaired_any = any(r for _, r in fixed)
     conf = 0.85 - penalty - (0.1 if repaired_any else 0.0)
-    if not all(_canonical_position(text, vocab)[2] for text, _ in fixed):
-        # a row no position Decree 30 allows ("TRƯỞNG PHÒNG - XU SỐ": the seal's rim read as words): a
-        # person confirms it
+    if rim:
+        # a row no position Decree 30 allows (the seal's rim read as words, "NHÂN DÂN" of a lost line): a person
+        # confirms the position
         conf = min(conf, UNKNOWN_POSITION)
     # Rows are joined with " - "; a row ending on a comma or "VÀ" wrapped mid-title ("THỦ TRƯỞNG CƠ SỞ KHÁM
     # BỆNH," / "CHỮA BỆNH") and goes on with a space.
@@ -318,7 +332,7 @@ def _signature(lines: list[str], lexicon: Lexicon, *, column: bool,
         return _is_position_line(seg) or (is_upper_line(seg) and _canonical_position(seg, vocab)[2])
 
     def segment(k: int) -> tuple[str, bool]:
-        text = strip_junk(lines[zone[k]].strip())
+        text = _without_specks(strip_junk(lines[zone[k]].strip()))
         if column:
             return text, True
         if _CITIZEN_ROLE_RE.match(fold(text)):
@@ -464,6 +478,28 @@ def signature_of(lines: list[str], pages: Sequence[PageResult] | None, lexicon: 
                for c in column_of(layout_cells(page), page.width_px or 0, "left")):
             return _page_signature(page, readable[:k], lexicon)
     return found
+
+
+def certifier_of(pages: Sequence[PageResult] | None, lexicon: Lexicon) -> dict[str, Field]:
+    """The signature of a certification stamp ("Chứng thực bản sao đúng với bản chính", "Số chứng thực: …",
+    the date, "NGƯỜI THỰC HIỆN CHỨNG THỰC", the name): read in the stamp's own column, under its number,
+    wherever the copy left room for it (at the left as often as at the right); the rows above its caption
+    are its number and date, never part of the position."""
+    for page in reversed([p for p in pages or [] if p.words and p.width_px]):
+        cells = layout_cells(page)
+        anchor = next((c for c in cells if re.search(r"\bso chung thuc\b", fold(c.text))), None)
+        if anchor is None:
+            continue
+        lo, hi = anchor.x0 - 0.05 * (page.width_px or 0), anchor.x1 + 0.05 * (page.width_px or 0)
+        stamp = [c for c in cells if c.top > anchor.top and lo <= (c.x0 + c.x1) / 2 <= hi
+                 and sum(ch.isalpha() for ch in c.text) > 3]
+        caption = next((k for k, c in enumerate(stamp) if _is_position_line(c.text)
+                        or _canonical_position(strip_junk(c.text), _position_vocabulary(lexicon.positions))[2]), None)
+        if caption is None:
+            return {}
+        return _signature([c.text for c in stamp], lexicon, column=True, spans=[(c.x0, c.x1) for c in stamp],
+                          start=caption, rows=[(c.top, c.bottom) for c in stamp])
+    return {}
 
 
 _SHORT_PAGE = 12  # lines (cells): a last page this short holds the signature block and little else
