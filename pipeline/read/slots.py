@@ -43,6 +43,8 @@ SURE = 85.0  # tesseract's word confidence above which a typed number reads righ
 REREAD_CONF = 40.0
 # A glyph is the pen's when its stroke is this much wider than the printed glyphs' of its row.
 THICKER = 1.25
+# A gap narrower than this (in row heights) holds no written digits: "Ngày, tháng, năm sinh" of a form's label.
+MIN_GAP = 0.8
 
 _LABEL_RE = re.compile(r"^(?P<label>\W*S\S?\s*[:;.])(?P<rest>.*)$")  # "Số:", "Sô:⁄11", "Số:0"
 _DIGITS_RE = re.compile(r"\d+")
@@ -129,6 +131,8 @@ def _day_slot(month: PageWord, zone: list[PageWord]) -> Slot | None:
     else:
         inner = [chain[0].text[start:], *(w.text for w in chain[1:-1]), month.text[:at]]
     between = " ".join(t for t in inner if t).strip()
+    if re.fullmatch(r"[,;.]", between):
+        return None  # "Ngày, tháng, năm sinh": a form's label, no gap to fill
     sure = bool(re.fullmatch(r"\d{1,2}", between)) and all(
         w.conf >= SURE for w in chain if _DIGITS_RE.search(w.text))
     return Slot("day", tuple(chain), chain[0].text[:start], month.text[at:], between, sure)
@@ -146,8 +150,8 @@ def pen_strokes(strip: Image.Image, row_height: float, gap: tuple[float, float] 
     """The glyphs of ``strip`` (a row of the header, grey) drawn with a stroke THICKER than the row's
     printed ones (a marker's), alone on white and cropped to them with a margin, and their box in
     ``strip``. Without such glyphs, those lying whole within ``gap`` (the x range the first reading
-    leaves between the label and the closing word): a ballpoint's stroke is the typeface's, only its
-    place tells it. None when neither is there."""
+    leaves between the label and the closing word) when it is wide enough for digits: a ballpoint's
+    stroke is the typeface's, only its place tells it. None when neither is there."""
     a = np.asarray(strip.convert("L"))
     ink = a < _otsu(a)
     labels, n = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
@@ -164,11 +168,22 @@ def pen_strokes(strip: Image.Image, row_height: float, gap: tuple[float, float] 
     if len(glyphs) < 3:
         return None  # too few glyphs to tell the print's stroke
     printed = float(np.median([s for _, _, s in glyphs]))
-    tall = [(k, sl, s) for k, sl, s in glyphs if sl[0].stop - sl[0].start >= 0.35 * row_height]
-    pen = [k for k, _, s in tall if s >= THICKER * printed]
-    if not pen and gap is not None:
-        slack = 0.15 * row_height
-        pen = [k for k, sl, _ in tall if sl[1].start >= gap[0] - slack and sl[1].stop <= gap[1] + slack]
+    tall = sorted(((k, sl, s) for k, sl, s in glyphs if sl[0].stop - sl[0].start >= 0.35 * row_height),
+                  key=lambda g: g[1][1].start)
+    start, end = gap if gap is not None else (0.0, float(a.shape[1]))
+    slack = 0.15 * row_height
+    pen: list[int] = []
+    for k, sl, s in tall:
+        if sl[1].stop <= start - slack:
+            continue  # the label's glyphs
+        if s >= THICKER * printed:
+            pen.append(k)
+        elif pen or sl[1].start > end + slack:
+            # the print again after the pen's run, or the closing word reached: a thick glyph beyond it is
+            # the print's own (a bold "B"), and a gap glued into a word ends where the print starts again
+            break
+    if not pen and end - start >= MIN_GAP * row_height:
+        pen = [k for k, sl, _ in tall if sl[1].start >= start - slack and sl[1].stop <= end + slack]
     if not pen:
         return None
     keep = np.isin(labels, pen)
@@ -252,8 +267,8 @@ def reread_slots(copy: Image.Image, words: list[PageWord], text: str, dpi: float
         if slot.sure:
             continue
         found = read_slot(copy, slot, dpi, timeout=timeout)
-        if found is None:
-            continue
+        if found is None or found.text == slot.between:
+            continue  # nothing written there, or typed digits read right the first time, only unsure
         pattern = r"\s*".join(re.escape(w.text) for w in slot.words)
         m = re.search(pattern, text)
         if m is None:
