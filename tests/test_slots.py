@@ -157,3 +157,16 @@ def test_glyphs_split_and_join() -> None:
     ink[5:12, 44:75] = True  # … and its flag, a stroke of its own over it
     ink[5:55, 100:170] = True  # two digits written touching
     assert len(digits.glyphs(ink)) == 4
+
+
+def test_a_digit_lost_in_the_second_reading_keeps_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"ngày 3| tháng" read again as "1" (a 3 and a 1 written touching, taken for one glyph): the first
+    reading, which the extractor repairs to 31, stands."""
+    img, words = header_line("239", "31", pen=SERIF, stroke=0, misread={"31": "3|"})
+    text = first_reading(words)
+
+    def one_digit(copy: Image.Image, slot: slots.Slot, dpi: float, *, timeout: float = 0) -> PageWord | None:
+        return slot.words[1].model_copy(update={"text": "1"}) if slot.kind == "day" else None
+
+    monkeypatch.setattr(slots, "read_slot", one_digit)
+    assert slots.reread_slots(img, words, text, DPI) == (words, text, [])

@@ -269,6 +269,9 @@ def reread_slots(copy: Image.Image, words: list[PageWord], text: str, dpi: float
         found = read_slot(copy, slot, dpi, timeout=timeout)
         if found is None or found.text == slot.between:
             continue  # nothing written there, or typed digits read right the first time, only unsure
+        seen = sum(ch.isalnum() or ch == "|" for ch in slot.between)
+        if seen > len(found.text) and any(ch.isdigit() for ch in slot.between):
+            continue  # "3|" read again "1": two digits written touching, read as one; the first reading stands
         pattern = r"\s*".join(re.escape(w.text) for w in slot.words)
         m = re.search(pattern, text)
         if m is None:
