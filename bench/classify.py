@@ -125,7 +125,8 @@ def ocr_all(files: list[Path], workers: int) -> dict[Path, list[PageResult]]:
     todo: dict[Path, Path] = {}
     # Keyed by the file's content and by the reading code (OCR, preprocessing, page planning).
     version = code_hash("pipeline/read/ocr.py", "pipeline/read/pages.py", "pipeline/read/preprocess.py",
-                        "pipeline/read/seal.py", "pipeline/read/boxes.py")
+                        "pipeline/read/seal.py", "pipeline/read/boxes.py", "pipeline/read/slots.py",
+                        "pipeline/read/digits.py", "pipeline/read/engine.py")
     for f in files:
         sha = hashlib.sha256(f.read_bytes()).hexdigest()
         cached = CACHE / "ocr" / f"{sha}-{version}.json"

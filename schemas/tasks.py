@@ -78,6 +78,10 @@ class PageResult(BaseModel):
         default=None, description="share of the page (margins aside) that is ink, 0-1; null for a text-layer page"
     )
     qr: list[str] = Field(default_factory=list, description="payloads of the QR codes read on the page")
+    handwritten: list[Literal["number", "day"]] = Field(
+        default_factory=list, description="gaps of the header found written in by hand and read again from the pen's "
+        "strokes (the number after `Số:`, the day of the place-date line): their values go to review, never stored "
+        "as read")
     problem: str | None = Field(
         default=None, description="why the page could not be read (an error code such as `timeout`); the rest of "
         "the file was read")

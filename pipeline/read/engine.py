@@ -100,6 +100,38 @@ def read_words(img: Image.Image, dpi: float, *, lang: str, psm: int = 3, timeout
         return parse_tsv(base.with_suffix(".tsv").read_text(encoding="utf-8"))
 
 
+DIGITS_CONFIG = "-c tessedit_char_whitelist=0123456789"
+
+
+def read_digits(img: Image.Image, dpi: float, *, timeout: float = 0, engine: EngineName | None = None) -> str:
+    """The digits of one line of an image (a number written into a form's gap), read by the English
+    model restricted to digits: Vietnamese's model, reading letters too, takes a pen's "0" for "O", "@"."""
+    if (engine or engine_name()) == "tesserocr":
+        api = _api("eng")
+        with _lock:
+            api.SetPageSegMode(7)
+            api.SetVariable("textonly_pdf", "0")
+            api.SetVariable("tessedit_char_whitelist", "0123456789")
+            api.SetImage(img)
+            api.SetSourceResolution(round(dpi))
+            try:
+                if not _recognise(api, timeout):
+                    raise PipelineError("ocr_failed", "OCR timed out or failed")
+                text = api.GetUTF8Text()
+            finally:
+                api.SetVariable("tessedit_char_whitelist", "")
+                api.Clear()
+        return "".join(ch for ch in text if ch.isdigit())
+    try:
+        text = pytesseract.image_to_string(img, lang="eng", timeout=timeout,
+                                           config=f"--dpi {round(dpi)} --psm 7 {DIGITS_CONFIG}")
+    except RuntimeError as e:
+        raise PipelineError("ocr_failed", "OCR timed out") from e
+    except pytesseract.TesseractError as e:
+        raise PipelineError("ocr_failed", e.message) from e
+    return "".join(ch for ch in text if ch.isdigit())
+
+
 def osd(img: Image.Image, *, timeout: float = 30, engine: EngineName | None = None) -> Osd | None:
     """Tesseract's orientation detection on `img` as given (the caller picks the resolution)."""
     if (engine or engine_name()) == "tesserocr":

@@ -16,7 +16,7 @@ import zxingcpp
 from PIL import Image, ImageChops
 
 from pipeline.errors import PipelineError
-from pipeline.read import assemble, boxes, engine, preprocess, seal
+from pipeline.read import assemble, boxes, engine, preprocess, seal, slots
 from pipeline.read.pages import Format, PageSpec, colour_of, readable, render
 from pipeline.vn.ocrfix import fix_text, fix_word
 from pipeline.vn.text import fold
@@ -106,6 +106,8 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
     # the signature block under the seal, read again from the colour page when the copy is grey
     words = seal.reread_signature(ocr_img, words, dpi, lang=lang, timeout=timeout,
                                   colour=(in_colour, geom) if in_colour is not None and ocr_img.mode != "RGB" else None)
+    # the number and day a clerk wrote into the header's gaps, read again from the pen's strokes alone
+    words, text, handwritten = slots.reread_slots(ocr_img, words, text, dpi, timeout=timeout)
     confs = [w.conf for w in words]
     return PageResult(
         page_no=spec.page_no,
@@ -124,6 +126,7 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
         pdf_path=str(pdf_out),
         ink=geom.ink,
         qr=qr,
+        handwritten=handwritten,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
+from typing import Literal
 
 from pipeline.understand.classify import TitleHit
 from pipeline.understand.extract.base import Field, conf_of, nonempty, title_case_run
@@ -59,7 +60,8 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     label = re.match(r"\W*S\S?\s*[:;.]?\s*(?P<num>[0-9OoIl|ÓóÒòÔôÕõỌọ]+)", norm[dn.start : dn.end])
     ocr = first is None or first.source == "ocr"
     read_as_letters = ocr and label is not None and not label["num"].isdigit()  # "O4", "ó4", "l2"
-    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)) or read_as_letters:
+    by_pen = _by_pen(first, "number") or (dn.gap and _by_pen(first, "day"))  # read again from pen strokes
+    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)) or read_as_letters or by_pen:
         # a number filled into the printed gap and read with low confidence is most often handwriting
         # tesseract misreads ("04" for "01"); so is one beside a day the hand filled in (the clerk numbers
         # and dates a paper at once, "ngày 4}' tháng 9"), however sure OCR was: the symbol is printed and
@@ -85,6 +87,12 @@ def day_by_hand(header: str) -> bool:
         if day and not re.fullmatch(r"\d{1,2}", day):
             return True
     return False
+
+
+def _by_pen(page: PageResult | None, gap: Literal["number", "day"]) -> bool:
+    """Whether the OCR stage found ``gap`` of the header written in by hand and read it again
+    (pipeline/read/slots.py): its digits, however clean they now read, are a pen's, as read by a machine."""
+    return page is not None and gap in page.handwritten
 
 
 def _starts_line(text: str, start: int) -> bool:
@@ -130,6 +138,8 @@ def _number_word(text: str) -> str | None:
 def unsure_day(page: PageResult | None) -> bool:
     """Whether OCR read the day of the header's place-date line with low confidence: the word before
     "tháng" on the row that holds "ngày" (or "04tháng", glued), in the top of the page."""
+    if _by_pen(page, "day"):
+        return True
     zone = _header_words(page)
     for month in sorted(zone, key=lambda w: (w.top, w.left)):
         if not re.search(r"thang\W*$", fold(month.text)):
