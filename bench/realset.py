@@ -156,7 +156,9 @@ def _derive(doc: RealDoc, sources: list[bytes], dest: Path) -> None:
         from PIL import Image
 
         images = [Image.open(io.BytesIO(b)).convert("RGB") for b in sources]
-        images[0].save(dest, "PDF", save_all=True, append_images=images[1:], resolution=doc.derive["dpi"])
+        # no creation/modification dates (Pillow stamps the time by default): a fresh fetch gives the same bytes
+        images[0].save(dest, "PDF", save_all=True, append_images=images[1:], resolution=doc.derive["dpi"],
+                       title=doc.id, creationDate=None, modDate=None)
     elif how == "convert":
         dest.write_bytes(_office(doc, sources[0], Path(doc.source_path).suffix.lower(), "pdf"))
     elif how == "fill":

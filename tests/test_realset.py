@@ -18,7 +18,7 @@ HOSTS = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 def test_every_label_names_its_source_and_keeps_no_private_name() -> None:
     docs = realset.load()
-    assert len(docs) == 106 and len({d.id for d in docs}) == 106
+    assert len(docs) == 118 and len({d.id for d in docs}) == 118
     for d in docs:
         assert HOSTS.match(d.source_repo) and re.fullmatch(r"[0-9a-f]{40}", d.commit), d.id
         assert re.fullmatch(r"[0-9a-f]{64}", d.sha256) and d.licence
@@ -63,6 +63,25 @@ def test_fetch_derives_pages_and_images_and_refuses_hand_edits(tmp_path: Path) -
     manual = next(d for d in realset.load() if d.derive["how"] == "manual")
     with pytest.raises(realset.FetchError, match="--from"):
         realset._derive(manual, [b""], tmp_path / "m.pdf")
+
+
+def test_images_make_the_same_pdf_every_time(tmp_path: Path) -> None:
+    """Pages put into a PDF carry no creation date (Pillow stamps the time by default), so a fresh fetch of a
+    document given as page images gives the labelled bytes and fetch can check them."""
+    imgs = next(d for d in realset.load() if d.derive["how"] == "images")
+    pages = []
+    for _ in range(imgs.derive["count"]):
+        buf = io.BytesIO()
+        Image.new("RGB", (96, 128), "white").save(buf, "JPEG")
+        pages.append(buf.getvalue())
+    realset._derive(imgs, pages, tmp_path / "a.pdf")
+    realset._derive(imgs, pages, tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    with pikepdf.open(tmp_path / "a.pdf") as out:
+        assert len(out.pages) == imgs.derive["count"] and "/CreationDate" not in out.docinfo
+        assert float(out.pages[0].mediabox[3]) == pytest.approx(128 * 72 / imgs.derive["dpi"], abs=0.5)
+    photo = next(d for d in realset.load() if d.id == "rs114")  # one photo: the image named, no {1..n} in the path
+    assert photo.derive["count"] == 1 and realset._source_paths(photo) == ["1.jpg"]
 
 
 def test_fetch_copies_a_local_set_and_says_what_is_missing(tmp_path: Path) -> None:
