@@ -11,8 +11,9 @@ MODE=${1:-dev}
 # glyphs (fonts-urw-base35 has none, so it is not used); a model trained at first use needs them too.
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd redis-server fonts-liberation2 fonts-dejavu-core
               fonts-dejavu-extra fonts-freefont-ttf fonts-noto-core poppler-utils)
-# The browser tests drive Debian's chromium; running sohoa needs no browser.
-[ "$MODE" = dev ] && APT_PACKAGES+=(chromium)
+# The browser tests drive Debian's chromium; running sohoa needs no browser. fonts-kaushanscript: a brush
+# hand for the handwritten-number tests (tests/test_slots.py), which would otherwise skip.
+[ "$MODE" = dev ] && APT_PACKAGES+=(chromium fonts-kaushanscript)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
