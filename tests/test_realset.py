@@ -46,18 +46,23 @@ def _pdf(pages: int) -> bytes:
     return buf.getvalue()
 
 
+def _pages(n: int, size: tuple[int, int], fmt: str) -> list[bytes]:
+    """``n`` blank page images, encoded as ``fmt``."""
+    out = []
+    for _ in range(n):
+        buf = io.BytesIO()
+        Image.new("RGB", size, "white").save(buf, fmt)
+        out.append(buf.getvalue())
+    return out
+
+
 def test_fetch_derives_pages_and_images_and_refuses_hand_edits(tmp_path: Path) -> None:
     doc = next(d for d in realset.load() if d.derive["how"] == "pages")
     realset._derive(doc, [_pdf(6)], tmp_path / "p.pdf")
     with pikepdf.open(tmp_path / "p.pdf") as out:
         assert len(out.pages) == len(doc.derive["pages"])
     imgs = next(d for d in realset.load() if d.derive["how"] == "images")
-    pngs = []
-    for _ in range(imgs.derive["count"]):
-        buf = io.BytesIO()
-        Image.new("RGB", (300, 400), "white").save(buf, "PNG")
-        pngs.append(buf.getvalue())
-    realset._derive(imgs, pngs, tmp_path / "i.pdf")
+    realset._derive(imgs, _pages(imgs.derive["count"], (300, 400), "PNG"), tmp_path / "i.pdf")
     with pikepdf.open(tmp_path / "i.pdf") as out:
         assert len(out.pages) == imgs.derive["count"]
     manual = next(d for d in realset.load() if d.derive["how"] == "manual")
@@ -69,11 +74,7 @@ def test_images_make_the_same_pdf_every_time(tmp_path: Path) -> None:
     """Pages put into a PDF carry no creation date (Pillow stamps the time by default), so a fresh fetch of a
     document given as page images gives the labelled bytes and fetch can check them."""
     imgs = next(d for d in realset.load() if d.derive["how"] == "images")
-    pages = []
-    for _ in range(imgs.derive["count"]):
-        buf = io.BytesIO()
-        Image.new("RGB", (96, 128), "white").save(buf, "JPEG")
-        pages.append(buf.getvalue())
+    pages = _pages(imgs.derive["count"], (96, 128), "JPEG")
     realset._derive(imgs, pages, tmp_path / "a.pdf")
     realset._derive(imgs, pages, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
