@@ -21,7 +21,8 @@ SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 ITALIC = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf"
 # A marker's hand: a bold oblique drawn with a thicker outline (fonts-dejavu-core, in the image).
 PEN = "/usr/share/fonts/truetype/dejavu/DejaVuSans-BoldOblique.ttf"
-BRUSH = "/usr/share/fonts/opentype/kaushanscript/KaushanScript-Regular.otf"  # fonts-kaushanscript (scripts/setup.sh installs it)
+# fonts-kaushanscript, which scripts/setup.sh installs
+BRUSH = "/usr/share/fonts/opentype/kaushanscript/KaushanScript-Regular.otf"
 HEADER = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
           "TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc\n")
 BODY = "\nTỜ TRÌNH\nVề việc miễn nhiệm chức danh Ủy viên Ủy ban nhân dân tỉnh\n"
