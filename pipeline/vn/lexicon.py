@@ -83,7 +83,7 @@ POSITION_TITLES: tuple[str, ...] = (
     "BÊN ĐƯỢC ỦY QUYỀN", "NGƯỜI YÊU CẦU", "NGƯỜI LÀM ĐƠN", "NGƯỜI KHAI", "NGƯỜI ĐẠI DIỆN", "NGƯỜI NỘP HỒ SƠ",
     "NGƯỜI NỘP TIỀN", "NGƯỜI ĐỠ ĐẺ", "NGƯỜI TỪ CHỐI", "NGƯỜI TRẢ KẾT QUẢ", "NGƯỜI NHẬN KẾT QUẢ", "NGƯỜI HƯỚNG DẪN",
     "NGƯỜI ĐỀ NGHỊ", "NGƯỜI KHỞI KIỆN", "NGƯỜI THÔNG BÁO", "NGƯỜI KÊ KHAI", "NGƯỜI ĐƯỢC ỦY QUYỀN", "NGƯỜI ỦY QUYỀN",
-    "CHỦ TỌA", "NGƯỜI KIẾN NGHỊ", "NGƯỜI PHẢN ÁNH",
+    "NGƯỜI KIẾN NGHỊ", "NGƯỜI PHẢN ÁNH",
 )
 # What KT./TM./… stand before: a head's title (above) or, after TM. (on behalf of), a collective body.
 COLLECTIVES: tuple[str, ...] = (
