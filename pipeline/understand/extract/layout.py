@@ -12,7 +12,7 @@ from schemas.tasks import PageResult
 
 # --- layout from OCR word boxes -----------------------------------------------------------------------
 @dataclass(frozen=True)
-class _Cell:
+class Cell:
     """A run of words on one printed line of one column: where it lies and what it says."""
 
     x0: int
@@ -22,10 +22,7 @@ class _Cell:
     text: str
 
 
-Cell = _Cell  # for readers that take cells as arguments
-
-
-def layout_cells(page: PageResult) -> list[_Cell]:
+def layout_cells(page: PageResult) -> list[Cell]:
     """The page's words joined into cells, top to bottom: words on the same printed line (their
     boxes overlap vertically by 60 % of the smaller one) and closer than a column gutter.
 
@@ -72,13 +69,13 @@ def layout_cells(page: PageResult) -> list[_Cell]:
         members = sorted((words[i] for i in group), key=lambda w: w.left)
         tops = sorted(w.top for w in members)
         bottoms = sorted(w.top + w.height for w in members)
-        cells.append(_Cell(members[0].left, max(w.left + w.width for w in members), tops[len(tops) // 2],
+        cells.append(Cell(members[0].left, max(w.left + w.width for w in members), tops[len(tops) // 2],
                            bottoms[len(bottoms) // 2], normalize(" ".join(w.text for w in members))))
     cells.sort(key=lambda c: (c.top + c.bottom, c.x0))
     return cells
 
 
-def column_of(cells: list[_Cell], width: int, side: str) -> list[_Cell]:
+def column_of(cells: list[Cell], width: int, side: str) -> list[Cell]:
     """The cells of the left or right half of the page (by their centre), top to bottom."""
     if side == "left":
         return [c for c in cells if (c.x0 + c.x1) / 2 < width * 0.5]
