@@ -6,13 +6,15 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pikepdf
 import pytest
+from PIL import Image
 
 from pipeline.read import engine
 from pipeline.read.ocr import read_page
-from pipeline.read.pages import plan
+from pipeline.read.pages import plan, render
 from pipeline.vn.text import fold
 from tests.helpers import LINES, text_page
 
@@ -84,3 +86,33 @@ def test_a_cut_of_a_page_is_read_by_either_engine(name: str) -> None:
     assert fold("ủy ban nhân dân") in fold(" ".join(w.text for w in words))
     assert all(0 <= w.left < cut.width and 0 <= w.top < cut.height and w.width > 0 for w in words)
     assert engine.read_words(cut.crop((0, 0, 40, 40)), 300, lang="vie", psm=6, engine=name) == []
+
+
+def _photographed(lines: list[str], dpi: int = 200) -> Image.Image:
+    """A page as a phone photographs it under a lamp to one side: the light falls off across the page and
+    the sensor's grain is over it all. Tesseract's one Otsu threshold for the page reads no word of it."""
+    page = np.asarray(text_page(lines, dpi=dpi, mode="L")).astype(float)
+    light = 0.4 + 0.6 * np.mgrid[0 : page.shape[0], 0 : page.shape[1]][1] / page.shape[1]
+    grain = np.random.default_rng(1).normal(0, 20, page.shape)
+    return Image.fromarray(np.clip(page * light + grain, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("name", ["pytesseract", "tesserocr"])
+def test_a_page_one_threshold_cannot_read_is_read_with_local_thresholds(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "photo.png"
+    _photographed(LINES * 3).save(path, dpi=(200, 200))
+    monkeypatch.setattr(engine, "engine_name", lambda: name)
+    p = plan(path)
+    img, dpi = render(path, p.fmt, p.pages[0])
+    _, otsu = engine.read_page(img, dpi, tmp_path / "otsu.pdf", lang="vie", textonly=False, timeout=0, what="page 1")
+    assert len([w for w in otsu if w.conf >= 60]) < 10  # the case itself: read as tesseract reads it by default
+    page = read_page(path, p.fmt, p.pages[0], tmp_path / "work")
+    assert fold("ủy ban nhân dân xã thanh thạch") in fold(page.text), page.text
+    assert fold("cấp giấy phép xây dựng") in fold(page.text)
+    with pdfplumber.open(page.pdf_path) as pdf:  # the searchable page holds the second reading's words
+        assert fold("thanh thạch") in fold(pdf.pages[0].extract_text() or "")
+    # the kept API reads the next page with its default threshold again
+    _, plain = engine.read_page(text_page(LINES, dpi=200, mode="L"), 200, tmp_path / "next.pdf", lang="vie",
+                                textonly=False, timeout=0, what="page 2")
+    assert fold("thanh thạch") in fold(" ".join(w.text for w in plain))

@@ -60,14 +60,22 @@ def parse_tsv(tsv: str) -> list[PageWord]:
     return words
 
 
+# Tesseract's binarisations (its `thresholding_method`): one Otsu threshold for the whole page, its
+# default, or Sauvola's, a threshold of each pixel's own neighbourhood.
+Threshold = Literal["otsu", "sauvola"]
+_THRESHOLDING = {"otsu": "0", "sauvola": "2"}
+
+
 def read_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonly: bool, timeout: float,
-              what: str, engine: EngineName | None = None, source: Path | None = None) -> tuple[str, list[PageWord]]:
+              what: str, engine: EngineName | None = None, source: Path | None = None,
+              threshold: Threshold = "otsu") -> tuple[str, list[PageWord]]:
     """Text and words of a page, its PDF page written to `pdf_out`. `what` names the page in errors;
     `source`: a file that holds exactly `img`, read instead of a copy of it."""
     if (engine or engine_name()) == "tesserocr":
         return _tesserocr_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what,
-                               source=source)
-    return _cli_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what, source=source)
+                               source=source, threshold=threshold)
+    return _cli_page(img, dpi, pdf_out, lang=lang, textonly=textonly, timeout=timeout, what=what, source=source,
+                     threshold=threshold)
 
 
 def read_words(img: Image.Image, dpi: float, *, lang: str, psm: int = 3, timeout: float = 0,
@@ -163,11 +171,13 @@ def _page_file(img: Image.Image, tmp: str, source: Path | None) -> Path:
 
 
 def _cli_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonly: bool, timeout: float,
-              what: str, source: Path | None) -> tuple[str, list[PageWord]]:
+              what: str, source: Path | None, threshold: Threshold) -> tuple[str, list[PageWord]]:
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=pdf_out.parent) as tmp:
         src = _page_file(img, tmp, source)
         base = Path(tmp) / "out"
         config = f"--dpi {round(dpi)} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
+        if threshold != "otsu":
+            config += f" -c thresholding_method={_THRESHOLDING[threshold]}"
         if textonly:
             config += " -c textonly_pdf=1"
         try:
@@ -185,29 +195,31 @@ def _cli_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonl
 
 
 def _tesserocr_page(img: Image.Image, dpi: float, pdf_out: Path, *, lang: str, textonly: bool, timeout: float,
-                    what: str, source: Path | None) -> tuple[str, list[PageWord]]:
+                    what: str, source: Path | None, threshold: Threshold) -> tuple[str, list[PageWord]]:
     api = _api(lang)
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=pdf_out.parent) as tmp, _lock:
         base = Path(tmp) / "out"
         api.SetPageSegMode(3)
         api.SetVariable("user_defined_dpi", str(round(dpi)))
         api.SetVariable("textonly_pdf", "1" if textonly else "0")
+        api.SetVariable("thresholding_method", _THRESHOLDING[threshold])
         # One recognition: the PDF renderer runs it, text and boxes are then read from its results.
         # Through an uncompressed PNM (~3 ms), not in memory: tesserocr's ProcessPage (PIL image in
         # memory) leaves the PDF without its trailer (sirfz/tesserocr#271); ProcessPages on a file
         # finishes it. Text and boxes are then read from that one recognition.
         src = _page_file(img, tmp, source)
         try:
-            ok = api.ProcessPages(str(base), str(src), timeout=int(timeout * 1000))
-        except RuntimeError as e:
+            try:
+                ok = api.ProcessPages(str(base), str(src), timeout=int(timeout * 1000))
+            except RuntimeError as e:
+                raise PipelineError("ocr_failed", f"{what}: {e}") from e
+            if not ok or not base.with_suffix(".pdf").exists():
+                raise PipelineError("ocr_failed", f"{what}: OCR timed out or failed")
+            text = api.GetUTF8Text()
+            words = parse_tsv(api.GetTSVText(0))
+        finally:
             api.Clear()
-            raise PipelineError("ocr_failed", f"{what}: {e}") from e
-        if not ok or not base.with_suffix(".pdf").exists():
-            api.Clear()
-            raise PipelineError("ocr_failed", f"{what}: OCR timed out or failed")
-        text = api.GetUTF8Text()
-        words = parse_tsv(api.GetTSVText(0))
-        api.Clear()
+            api.SetVariable("thresholding_method", _THRESHOLDING["otsu"])  # the API is kept for the next page
         os.replace(base.with_suffix(".pdf"), pdf_out)
     return text, words
 

@@ -20,7 +20,7 @@ from pipeline.read import assemble, boxes, engine, preprocess, seal, slots
 from pipeline.read.pages import Format, PageSpec, colour_of, readable, render
 from pipeline.vn.ocrfix import fix_text, fix_word
 from pipeline.vn.text import fold
-from schemas.tasks import PageResult
+from schemas.tasks import PageResult, PageWord
 
 log = logging.getLogger(__name__)
 LOW_CONFIDENCE = 60.0
@@ -90,6 +90,17 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
         raw, words = engine.read_page(read, dpi, layer, lang=lang, textonly=textonly or shown is not None,
                                       timeout=timeout, what=f"page {spec.page_no}",
                                       source=None if shown is not None or rows else source)
+        if unread(words, geom.ink):
+            again = layer.with_name(layer.stem + ".sauvola.pdf")
+            raw2, words2 = engine.read_page(read, dpi, again, lang=lang, textonly=textonly or shown is not None,
+                                            timeout=timeout, what=f"page {spec.page_no}",
+                                            source=None if shown is not None or rows else source, threshold="sauvola")
+            log.info("%s page %d: %d confident word(s) for its ink %.4f, read again with local thresholds: %d",
+                     path, spec.page_no, _confident(words), geom.ink, _confident(words2))
+            if _confident(words2) > _confident(words):
+                raw, words = raw2, words2
+                os.replace(again, layer)
+            again.unlink(missing_ok=True)
         if shown is not None:
             assemble.image_page(shown, layer, pdf_out, source=source)
     except PipelineError as e:
@@ -128,6 +139,23 @@ def _ocr(path: Path, fmt: Format, spec: PageSpec, pdf_out: Path, *, lang: str, t
         qr=qr,
         handwritten=handwritten,
     )
+
+
+# A page with this much ink (a share of its pixels) holds text: under MIN_WORDS confident words read from it,
+# tesseract's one threshold for the whole page failed it (a phone photo's grain and uneven light; a plainly
+# readable generated sơ yếu lý lịch came out with no word at all), so it is read once more with Sauvola's
+# threshold of each pixel's neighbourhood (that page then read whole) and the reading with more confident
+# words kept. A blank page or a page of a few words (a signature's page) is not worth the second run.
+UNREAD_INK = 0.01
+MIN_WORDS = 10
+
+
+def unread(words: list[PageWord], ink: float) -> bool:
+    return ink >= UNREAD_INK and _confident(words) < MIN_WORDS
+
+
+def _confident(words: list[PageWord]) -> int:
+    return sum(1 for w in words if w.conf >= LOW_CONFIDENCE)
 
 
 def darkest_grey(img: Image.Image) -> Image.Image:
