@@ -244,6 +244,26 @@ b) Ông, bà: Nông Bích Sảng - Nông Đình Huân có trách nhiệm đền 
     assert _people(once, "quyet_dinh")[0] == {}
 
 
+def test_a_decision_about_one_student_names_her_by_her_birth_date() -> None:
+    text = """QUYẾT ĐỊNH
+Về việc cho sinh viên chuyển trường
+Xét đơn xin chuyển trường của sinh viên Đỗ Thị Ánh Thư, lớp TTĐPT 18 - 03,
+khoa Truyền thông đã được Hiệu trưởng phê duyệt;
+Điều 1. Cho phép sinh viên Đỗ Thị Ánh Thư, sinh ngày 13/11/2006, mã sinh viên
+1876030281, lớp TTĐPT 18 - 03, chuyển đến học tại trường Đại học Hòa Bình.
+Điều 2. Mọi quyền lợi của sinh viên Đỗ Thị Ánh Thư đối với trường chấm dứt.
+"""
+    assert _people(text, "quyet_dinh")[0] == {"ho_ten": "Đỗ Thị Ánh Thư"}
+    assert _read(text, "quyet_dinh").fields["ho_ten"].confidence >= 0.6
+    # named once, born on a date: the person, sent to review
+    once = "QUYẾT ĐỊNH\nĐiều 1. Khen thưởng học sinh Lò Văn Sơn, sinh ngày 02/03/2010, lớp 9A.\n"
+    assert _people(once, "quyet_dinh")[0] == {"ho_ten": "Lò Văn Sơn"}
+    assert _read(once, "quyet_dinh").fields["ho_ten"].confidence < 0.6
+    # a list of students awarded names no citizen
+    two = text + "Điều 3. Cho phép sinh viên Lê Văn Nam, sinh ngày 01/01/2005, chuyển trường.\n"
+    assert _people(two, "quyet_dinh")[0] == {}
+
+
 def test_party_is_plain_data() -> None:
     p = _read(TK_KHAI_SINH_2024, "to_khai").parties[0]
     assert isinstance(p, Party) and 0.0 < p.confidence <= 1.0

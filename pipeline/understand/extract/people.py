@@ -771,7 +771,7 @@ def subject_in_text(lines: list[str], today: date) -> dict[str, Field]:
     granted = _granted_to(lines[: lines.index("\f") if "\f" in lines else len(lines)], today)
     if granted:
         return granted
-    return _addressed_twice(folded, flat)
+    return _addressed_twice(folded, flat) or _named_with_birth(folded, flat)
 
 
 def _first_page_flat(lines: list[str]) -> str:
@@ -838,3 +838,29 @@ def _addressed_twice(folded: str, flat: str) -> dict[str, Field]:
     if len(names) >= 2 and len({fold(n) for n in names}) == 1:
         return {"ho_ten": Field(names[0], 0.7)}
     return {}
+
+
+# "… sinh viên Đỗ Thị Ánh Thư, sinh ngày 13/11/2006, mã sinh viên …": a person named by what they are,
+# then born on a date, in the same sentence
+_NAMED_WITH_BIRTH_RE = re.compile(
+    r"\b(?:sinh vien|hoc sinh|hoc vien|nghien cuu sinh|ong|ba|anh|chi|dong chi|em)\s*:?\s+"
+    r"(?P<name>(?:\S+\s+){1,5}?\S+?)\s*[,;]?\s*(?:sinh ngay|ngay sinh|nam sinh|sinh nam)\b"
+)
+
+
+def _named_with_birth(folded: str, flat: str) -> dict[str, Field]:
+    """A decision about one student or citizen who has no identifier printed (a student's transfer, a
+    scholarship, an award to one person): every person named with a birth date on the first page is the
+    same one. Several people born on dates (a list of students awarded) name no citizen."""
+    names: list[str] = []
+    for m in _NAMED_WITH_BIRTH_RE.finditer(folded):
+        found = _person_name(flat[m.start("name") : m.end("name")])
+        if found is None:
+            return {}  # a person named in some way not read: do not take another in their place
+        names.append(found[0])
+    if not names or len({fold(n) for n in names}) != 1:
+        return {}
+    # the same name said again elsewhere in the decision ("Điều 2. … của sinh viên Đỗ Thị Ánh Thư")
+    # makes it the paper's subject, not a person it merely mentions
+    again = len(re.findall(rf"\b{re.escape(fold(names[0]))}\b", folded)) >= 2
+    return {"ho_ten": Field(names[0], 0.7 if again else 0.5)}
