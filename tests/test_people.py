@@ -264,6 +264,17 @@ khoa Truyền thông đã được Hiệu trưởng phê duyệt;
     assert _people(two, "quyet_dinh")[0] == {}
 
 
+def test_a_name_label_with_a_speck_and_a_lost_letter_is_still_a_label() -> None:
+    text = """MẪU SƠ YẾU LÝ LỊCH
+1) Họ và ¡ tên khai sinh (viết ch in hoa): LÊ THỊ MỸ DUYÊN Giới tính: Nữ
+3) Sinh ngày 26 tháng 03 năm 1991
+8) Số CCCD: 049191005310 Ngày cấp: 11/08/2021
+"""
+    assert _people(text, "khac")[0] == {"ho_ten": "Lê Thị Mỹ Duyên", "so_dinh_danh": "049191005310"}
+    # the name garbled ("THỊ" read as "Đá"): no name, the number still read
+    assert _people(text.replace("THỊ", "Đá"), "khac")[0] == {"so_dinh_danh": "049191005310"}
+
+
 def test_party_is_plain_data() -> None:
     p = _read(TK_KHAI_SINH_2024, "to_khai").parties[0]
     assert isinstance(p, Party) and 0.0 < p.confidence <= 1.0

@@ -122,8 +122,9 @@ _QUALIFIERS: list[tuple[str, str]] = [
     (r"goi khac(?:\s*\(neu co\))?", "alias"),
     (r"khai sinh", "subject"),
 ]
-_NAME_WORDS = r"(?:ho[,.]?\s*chu dem[,.]?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*ten)"  # "Họ. chữ đệm": a comma read as a dot
-_NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:(?:viet|ghi bang)\s+)?chu in hoa\))?(?:\s*/\s*full name)?"
+# "Họ. chữ đệm": a comma read as a dot; "Họ và ¡ tên": a speck read as a mark between the words
+_NAME_WORDS = r"(?:ho[,.]?\s*chu dem[,.]?\s*(?:va\s*)?ten|ho\s*(?:va|,)?\s*(?:[^\w\s]\s*)?ten)"
+_NOTE = r"(?:\s*\((?:\d|\*|[a-z])\))?(?:\s*\((?:(?:viet|ghi bang)\s+)?chu? in hoa\))?(?:\s*/\s*full name)?"
 _NAME_LABEL_RE = re.compile(
     rf"(?<![\w])(?P<label>{_NAME_WORDS})(?P<q>\s+(?:{'|'.join(q for q, _ in _QUALIFIERS)}))?(?:\b|(?<=\))){_NOTE}"
     r"(?P<sep>\s*[:;]|(?=\s+\S)|\s*$)"
