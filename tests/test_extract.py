@@ -1337,3 +1337,48 @@ def test_a_receipts_serial_read_where_ocr_ran_its_three_column_header_into_one_r
             "Mã số thuế: 8179337300\nBIÊN LAI THU TIỀN PHÍ, LỆ PHÍ\nTên loại phí, lệ phí: Lệ phí đăng ký kết hôn\n")
     _expect(text, "bien_lai", {"so": "0043435"})
     _expect(text.replace("Số: 0043435", "Số: 43435"), "bien_lai", {}, absent=("so",))  # no serial: nothing taken
+
+
+_GLUED = """UBND THÀNH PHỐ CẦN THƠ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TRƯỜNG ĐẠI HỌC Độc lập - Tự do - Hạnh phúc
+Số: 842/TB-ĐHKTCN Cần Thơ, ngày 29 tháng 9 năm 2023
+THÔNG BÁO
+Về việc tổ chức Lễ trao bằng tốt nghiệp
+"""
+
+
+def _glued_page(conf: float, handwritten: list[str]) -> PageResult:
+    words = [PageWord(text="Số:", conf=93, left=286, top=337, width=50, height=34),
+             PageWord(text="842/TB-ĐHKTCN", conf=conf, left=344, top=335, width=300, height=40)]
+    return PageResult(page_no=1, source="ocr", text=_GLUED, words=words, width_px=1654, height_px=2339,
+                      handwritten=handwritten)  # type: ignore[arg-type]
+
+
+def test_a_number_glued_to_its_symbol_beside_a_pen_day_goes_to_review() -> None:
+    """"842/TB-ĐHKTCN" read at 12 on a page whose day the pen filled in: the same pen wrote the number
+    (its "873" misread), so it is offered to review however cleanly it parses; typed and sure, it stays."""
+    got = extract(_GLUED, "thong_bao", today=TODAY, pages=[_glued_page(12, ["day"])])
+    assert got["so"].confidence < 0.6 and got["so_ky_hieu"].confidence < 0.6
+    assert got["ky_hieu"] == Field("TB-ĐHKTCN", 0.95)
+    sure = extract(_GLUED, "thong_bao", today=TODAY, pages=[_glued_page(96, ["day"])])
+    assert sure["so"].confidence >= 0.6
+    typed = extract(_GLUED, "thong_bao", today=TODAY, pages=[_glued_page(12, [])])
+    assert typed["so"].confidence >= 0.6  # no pen on the page: a glued word scores low typed too
+
+
+def test_a_small_label_at_a_line_start_still_heads_the_symbol() -> None:
+    text = ("BỘ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "TRƯỜNG ĐẠI HỌC ĐẠI NAM Độc lập - Tự do - Hạnh phúc\n"
+            "số: Œ0|_ /QĐ-ĐN Hà Nội, ngày 07 tháng 8 năm 2025\nQUYẾT ĐỊNH\nVề việc cho sinh viên chuyển trường\n")
+    values = _values(extract(text, "quyet_dinh", today=TODAY))
+    assert values["ky_hieu"] == "QĐ-ĐN" and "so" not in values
+
+
+def test_a_title_one_letter_off_names_its_class_and_a_guessed_year_goes_to_review() -> None:
+    text = ("THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 01/2025/QĐ-TTg Hà Nội, ngày 03 tháng 01 năm 20025\n"
+            "',OUYÉT ĐỊNH\nBãi bỏ toàn bộ Quyết định số 78/2010/QĐ-TTg\n")
+    got = extract(text, "quyet_dinh", today=TODAY)
+    assert got["ten_loai"] == Field("Quyết định", 0.8)
+    assert got["so_ky_hieu"].value == "01/2025/QĐ-TTg"
+    assert got["ngay_ban_hanh"].value == "2025-01-03" and got["ngay_ban_hanh"].confidence < 0.6

@@ -449,3 +449,41 @@ def test_restore_year_names_only_after_a_word_that_announces_one() -> None:
     assert restore_year_names("mừng Xuân Quỹ Mão") == ("mừng Xuân Quý Mão", True)
     for kept in ("Tết Giáp Thìn", "canh tý", "Tết Giáp Sửu"):  # as spelled; no announcing word; no such year
         assert restore_year_names(kept) == (kept, False), kept
+
+
+def test_an_issuer_abbreviation_with_a_small_letter_stays_in_the_symbol() -> None:
+    """"QĐ-TTg": the Prime Minister's issuer is mixed case, unlike a word of the next column ("- Thanh")."""
+    dn = parse_doc_number("Số: 01/2025/QĐ-TTg")
+    assert dn is not None and dn.so_ky_hieu == "01/2025/QĐ-TTg" and not dn.repaired
+    found = find_doc_numbers("Số: 45/BC-UBND - Thanh Thạch, ngày 07 tháng 4 năm 2023")
+    assert found and found[0].ky_hieu == "BC-UBND"
+
+
+@pytest.mark.parametrize(
+    ("text", "ky_hieu"),
+    [
+        ("Số: 2/91 /€T-CS Hà Nội. ngày 08 tháng 2# năm 2026", "CT-CS"),  # the symbol's C read as a euro sign
+        ("Số: 4#ĐTB-ĐHKTCN Cần Thơ, ngày 14 tháng 5 năm 2023", "TB-ĐHKTCN"),  # a pen's number over the slash
+        ("Số: ……./2023/KS Thuận An, ngày ….. tháng ….. năm 20..", "2023/KS"),  # a year part, then the issuer alone
+    ],
+)
+def test_symbol_read_through_a_pen_number_or_a_slipped_letter(text: str, ky_hieu: str) -> None:
+    from pipeline.vn.codes import find_doc_symbol
+
+    found = find_doc_symbol(text)
+    assert found is not None and found.ky_hieu == ky_hieu and found.so == "" and found.repaired
+
+
+@pytest.mark.parametrize("text", ["Số: QĐTB-UBND", "Số: ……./KS", "Số: 12TB-UBND", "Số: 4#ĐUBND-VP"])
+def test_no_symbol_guessed_from_letters_alone_or_a_readable_number(text: str) -> None:
+    from pipeline.vn.codes import find_doc_symbol
+
+    assert find_doc_symbol(text) is None
+
+
+def test_a_year_read_with_a_digit_twice_is_a_guess() -> None:
+    found = find_dates("Thái Nguyên, ngày 15 tháng 12 năm 20015", today=TODAY)
+    assert [(d.value, d.repaired, d.guessed) for d in found] == [(date(2015, 12, 15), True, True)]
+    assert find_dates("ngày 15 tháng 12 năm 20231", today=TODAY) == []  # no digit doubled: nothing says which
+    assert find_dates("ngày 15 tháng 12 năm 20000", today=TODAY) == []  # which of the zeros?
+    assert not find_dates("ngày 15 tháng 12 năm 2015", today=TODAY)[0].guessed

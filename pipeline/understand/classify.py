@@ -51,7 +51,7 @@ class _Spec:
 # title must *start* with "giay khai sinh").
 _SPECS: dict[str, _Spec] = {
     "quyet_dinh": _Spec(
-        (r"quyet dinh\b",),
+        (r"[qo]uyet dinh\b",),  # "OUYẾT ĐỊNH": a bold Q whose tail OCR lost; no word folds to "ouyet"
         (
             (r"^\s*can cu\b", 0.6, "Căn cứ"),
             (r"^\s*dieu\s*1\s*[.:]", 1.0, "Điều 1."),

@@ -290,12 +290,16 @@ def _canonical_abbr(token: str) -> tuple[str | None, bool]:
 
 def _symbol_tokens(norm: str, m: re.Match[str]) -> list[str]:
     """The symbol's parts; it ends before a part with a lower-case letter (a word of the next column,
-    "BC-UBND - Thanh"), the type abbreviations' own mixed case (TTr, QyĐ, CTr) aside."""
+    "BC-UBND - Thanh"), the type abbreviations' own mixed case (TTr, QyĐ, CTr) aside, and an issuer's
+    capitals with a small letter after them ("01/2025/QĐ-TTg": the Prime Minister's), which no word is."""
     tokens = [t for t in re.split(r"[ \t]?[-–][ \t]?", norm[m.start("sym") : m.end("sym")]) if t]
     for k, tok in enumerate(tokens):
-        if k and any(ch.islower() for ch in tok) and tok not in TYPE_ABBRS:
+        if k and any(ch.islower() for ch in tok) and tok not in TYPE_ABBRS and not _MIXED_ISSUER_RE.fullmatch(tok):
             return tokens[:k]
     return tokens
+
+
+_MIXED_ISSUER_RE = re.compile(r"[A-ZĐ]{2,}[a-z]")
 
 
 def _doc_number_from_match(norm: str, m: re.Match[str]) -> DocNumber | None:
@@ -334,11 +338,20 @@ def _symbol(tokens: list[str], abbr: str | None, fixed: bool, year_raw: str | No
     return year + "-".join(tokens), abbr, doc_type, repaired
 
 
+def _symbol_text(text: str) -> str:
+    """``normalize(text)`` with a symbol's first capital OCR read as a look-alike sign put back ("/€T-CS": the C
+    of Cục Thuế's "CT-CS"); one character for one, so offsets hold."""
+    return _SIGN_FOR_C_RE.sub("C", normalize(text))
+
+
+_SIGN_FOR_C_RE = re.compile(r"(?<=/)[€©](?=[A-ZĐ])")
+
+
 def find_doc_symbol(text: str) -> DocNumber | None:
     """The printed symbol of a ``Số:`` line whose number is unreadable or blank (``Số: Øƒ /CT-UBND``,
     ``Số: /TB-UBND``): a DocNumber with an empty ``so``. The symbol must be a known type abbreviation
     or an issuer followed by more parts, so that junk after a slash is not taken for one."""
-    norm = normalize(text)
+    norm = _symbol_text(text)
     stripped = strip_marks(norm)
     for m in _SYMBOL_ONLY_RE.finditer(stripped):
         full = _DOC_NUMBER_RE.match(stripped, m.start())
@@ -348,19 +361,40 @@ def find_doc_symbol(text: str) -> DocNumber | None:
         if not tokens:
             continue
         abbr, fixed = _canonical_abbr(tokens[0])
-        if abbr is None and ((len(tokens) < 2 and "/" not in tokens[0]) or not tokens[0].isupper()):
+        # an issuer alone is a symbol after a year part ("Số: ……./2023/KS", a company's), not after bare junk
+        if abbr is None and ((len(tokens) < 2 and "/" not in tokens[0] and not m["year"]) or not tokens[0].isupper()):
             continue
         if abbr is not None and len(tokens) < 2 and abbr not in ("GPXD", "GUQ"):
             continue  # "QĐ" alone after junk: too little to be sure it is a symbol
         ky_hieu, abbr, doc_type, repaired = _symbol(tokens, abbr, fixed, m["year"], bool(m["junk"]))
         return DocNumber("", ky_hieu, abbr, doc_type, repaired, m.start(), m.end())
+    for m in _GLUED_SYMBOL_RE.finditer(stripped):
+        # "Số: 4#ĐTB-ĐHKTCN": a pen's number over the printed slash, glued to the symbol; a known type
+        # abbreviation with its issuer after it says where the symbol starts
+        full = _DOC_NUMBER_RE.match(stripped, m.start())
+        if full is not None and _doc_number_from_match(norm, full) is not None:
+            continue
+        tokens = _symbol_tokens(norm, m)
+        abbr, fixed = _canonical_abbr(tokens[0]) if tokens else (None, False)
+        if abbr is None or len(tokens) < 2:
+            continue
+        ky_hieu, abbr, doc_type, _ = _symbol(tokens, abbr, fixed, None, True)
+        return DocNumber("", ky_hieu, abbr, doc_type, True, m.start(), m.end())
     return None
+
+
+_TYPED_ABBRS = "|".join(sorted({re.escape(strip_marks(a)) for a, t in TYPE_ABBRS.items() if t}, key=len, reverse=True))
+# The junk holds a digit or a sign (what a pen's strokes read as), never letters alone: "Số: QĐTB-…" is no number.
+_GLUED_SYMBOL_RE = re.compile(
+    r"(?<![A-Za-z])S[oO6][ \t]?[:;.]?[ \t]*(?P<junk>(?=[^\s/]{0,5}[\d#%&*@~^])[^\s/]{1,6}?)"
+    rf"(?=(?:{_TYPED_ABBRS})[ \t]?[-–][A-Z])" + _SYMBOL
+)
 
 
 def find_doc_numbers(text: str) -> list[DocNumber]:
     """``Số: 123/QĐ-UBND``-style numbers (the ``Số`` label is required: citations in the body say
     ``Quyết định số 45/QĐ-UBND`` with a lower-case ``số`` and must not be taken for the header)."""
-    norm = normalize(text)
+    norm = _symbol_text(text)
     stripped = strip_marks(norm)
     out = []
     for m in _DOC_NUMBER_RE.finditer(stripped):

@@ -26,7 +26,7 @@ _YYYY = r"[0-9OoIil|t](?:\s?[0-9OoIil|!\]]){3}"
 # The keywords as OCR slips on a photographed page: "ngòy" (ò for à), "thúng" (ú for á), "rháng" (r for t); between
 # a day, a month and a year they can mean nothing else.
 _WORDED_RE = re.compile(
-    rf"\bng[ao]y\s*(?P<d>{_DD})\s*,?\s*[tr]h[au]ng\s*(?P<m>{_DD})\s*,?\s*nam\s*(?P<y>{_YYYY})(?![0-9])",
+    rf"\bng[ao]y\s*(?P<d>{_DD})\s*,?\s*[tr]h[au]ng\s*(?P<m>{_DD})\s*,?\s*nam\s*(?P<y>{_YYYY}[0-9]?)(?![0-9])",
 )
 # Same separator on both sides (backreference) so a document number like ``12/UBND`` or a dossier
 # code ``…-251103-0142`` cannot pose as a date.
@@ -44,6 +44,7 @@ class DateMatch:
     end: int
     worded: bool  # ``ngày … tháng … năm …`` rather than ``dd/mm/yyyy``
     repaired: bool  # OCR noise had to be fixed (letters for digits, spaces inside numbers)
+    guessed: bool = False  # a digit read twice in the year dropped ("năm 20015"): which one, OCR cannot say
 
 
 def _to_int(raw: str) -> tuple[int, bool]:
@@ -62,6 +63,16 @@ def _build(d: str, m: str, y: str, today: date) -> tuple[date, bool] | None:
     return value, r1 or r2 or r3
 
 
+def _one_digit_doubled(raw: str) -> str | None:
+    """A worded date's year as read; of five digits, the year OCR read one digit of twice ("năm 20015" for
+    2015), when a single pair of a digit repeated says which; else None."""
+    digits = raw.replace(" ", "")
+    if len(digits) <= 4:
+        return raw
+    runs = [i for i in range(len(digits) - 1) if digits[i] == digits[i + 1]]
+    return digits[: runs[0]] + digits[runs[0] + 1 :] if len(runs) == 1 else None
+
+
 def find_dates(text: str, *, today: date | None = None) -> list[DateMatch]:
     """Every plausible date in ``text``, in order. Offsets refer to ``normalize(text)``."""
     today = today or date.today()
@@ -75,16 +86,20 @@ def find_dates(text: str, *, today: date | None = None) -> list[DateMatch]:
                 continue
             if not any(ch.isdigit() for ch in m["d"]):
                 continue  # "ngày | tháng 12": a handwritten day read as a stroke, not a repaired digit
-            built = _build(m["d"], m["m"], m["y"], today)
+            year = m["y"] if rx is _NUMERIC_RE else _one_digit_doubled(m["y"])
+            if year is None:
+                continue
+            built = _build(m["d"], m["m"], year, today)
             if built is None:
                 continue
             value, repaired = built
+            guessed = year.replace(" ", "") != m["y"].replace(" ", "")
             # Folded matching already forgave lost marks; say so when the keywords were not
             # printed exactly, so the caller can lower its confidence.
             if worded and not (re.search(r"ng[àa]y", norm[m.start() : m.end()])
                                and re.search(r"th[áa]ng", norm[m.start() : m.end()])):
                 repaired = True
-            found.append(DateMatch(value, m.start(), m.end(), worded, repaired))
+            found.append(DateMatch(value, m.start(), m.end(), worded, repaired or guessed, guessed))
             taken.append(range(m.start(), m.end()))
     found.sort(key=lambda dm: dm.start)
     return found

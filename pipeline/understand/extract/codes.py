@@ -33,6 +33,9 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     # The header's own number starts its line (the left column); "… Nghị quyết: Số 39/2011/NQ-HĐND"
     # in an abstract and the "Số: 2352" of an incoming-mail stamp do not.
     header = _LABEL_S_RE.sub("S", header)  # "_§ố: Ô# /CT-UBND": OCR's "§" for the label's bold "S"
+    # "số: Œ0|_ /QĐ-ĐN": the label's capital read small; at a line's start and with its colon it is still the label
+    # (a citation's small "số" runs on inside a sentence, with no colon)
+    header = _SMALL_LABEL_RE.sub("S", header)
     norm = normalize(header)
     numbers = [dn for dn in find_doc_numbers(header) if _starts_line(norm, dn.start)]
     symbol = find_doc_symbol(header)
@@ -60,8 +63,11 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
     label = re.match(r"\W*S\S?\s*[:;.]?\s*(?P<num>[0-9OoIl|ÓóÒòÔôÕõỌọ]+)", norm[dn.start : dn.end])
     ocr = first is None or first.source == "ocr"
     read_as_letters = ocr and label is not None and not label["num"].isdigit()  # "O4", "ó4", "l2"
-    by_pen = _by_pen(first, "number") or (dn.gap and _by_pen(first, "day"))  # read again from pen strokes
-    if _unsure_number(dn.so, first) or (dn.gap and day_by_hand(norm)) or read_as_letters or by_pen:
+    # A number glued to its symbol ("842/TB-ĐHKTCN") and read unsure, beside a day the pen filled in, was written
+    # by the same pen: the word's low score is no proof alone (typed ones glued score low too), the pen's day is.
+    in_slot = dn.gap or _glued_unsure(dn.so, first)
+    by_pen = _by_pen(first, "number") or (in_slot and _by_pen(first, "day"))  # read again from pen strokes
+    if _unsure_number(dn.so, first) or (in_slot and day_by_hand(norm)) or read_as_letters or by_pen:
         # a number filled into the printed gap and read with low confidence is most often handwriting
         # tesseract misreads ("04" for "01"); so is one beside a day the hand filled in (the clerk numbers
         # and dates a paper at once, "ngày 4}' tháng 9"), however sure OCR was: the symbol is printed and
@@ -72,6 +78,7 @@ def doc_number(header: str, doc_type: str, titles: list[TitleHit], first: PageRe
 
 
 _LABEL_S_RE = re.compile(r"(?:(?<=^)|(?<=[\s_]))[§$](?=[ốôóòoO6]\s?[:;.])", re.MULTILINE)
+_SMALL_LABEL_RE = re.compile(r"(?:(?<=^)|(?<=^[\W_]))s(?=[ốôóòo6]\s?:)", re.MULTILINE)
 HANDWRITTEN_NUMBER = 0.45  # under the field review threshold: a person confirms it
 _CUT_SYMBOL = 0.5
 _ISSUER_AFTER_TYPE = frozenset({"quyet_dinh", "chi_thi", "nghi_quyet", "huong_dan", "thong_bao", "to_trinh", "bao_cao",
@@ -114,6 +121,18 @@ def _unsure_number(so: str, page: PageResult | None) -> bool:
             return word.conf < _SURE_NUMBER
     confs = [w.conf for w in zone if _number_word(w.text.translate(_DIGITS)) == so]
     return bool(confs) and max(confs) < _SURE_NUMBER
+
+
+def _glued_unsure(so: str, page: PageResult | None) -> bool:
+    """Whether the word after the header's "Số:" label is the number glued to its symbol ("842/TB-ĐHKTCN")
+    and OCR scored it under sure."""
+    zone = _header_words(page)
+    for label in (w for w in zone if re.match(r"^\W*s[o6]\s*[:;.]\W*$", fold(w.text))):
+        after = [w for w in zone if w.left > label.left and _same_row(w, label)]
+        word = min(after, key=lambda w: w.left, default=None)
+        if word is not None and re.match(rf"\W*{re.escape(so)}\s*/", word.text.translate(_DIGITS)):
+            return word.conf < _SURE_NUMBER
+    return False
 
 
 def _header_words(page: PageResult | None) -> list[PageWord]:

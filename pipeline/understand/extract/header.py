@@ -325,29 +325,37 @@ def place_without_date(lines: list[str]) -> Field | None:
     return None
 
 
+def _date_conf(clean: float, dm: DateMatch) -> float:
+    # a year OCR read with a digit twice ("năm 20015") is a guess of which to drop: a person confirms it
+    return min(conf_of(clean, dm.repaired), _GUESSED_DATE) if dm.guessed else conf_of(clean, dm.repaired)
+
+
+_GUESSED_DATE = 0.5
+
+
 def issue_date(lines: list[str], header_idx: list[int], today: date) -> tuple[Field, Field | None, int] | None:
     found = place_and_date(lines, today)
     if found is not None:
         i, dm, place = found
-        return Field(dm.value.isoformat(), conf_of(0.95, dm.repaired)), Field(place, 0.85), i
+        return Field(dm.value.isoformat(), _date_conf(0.95, dm)), Field(place, 0.85), i
     # A form's labelled date: "Ngày, tháng, năm đăng ký: 02/10/2023", "… / Date of issue: …".
     for i in nonempty(lines):
         m = _DATE_LABEL_RE.search(fold(lines[i]))
         if m is None:
             continue
         for dm in find_dates(lines[i][m.end() :], today=today):
-            return Field(dm.value.isoformat(), conf_of(0.85, dm.repaired)), None, i
+            return Field(dm.value.isoformat(), _date_conf(0.85, dm)), None, i
     # A worded date standing on a line of its own (a receipt's "Ngày 24 tháng 04 năm 2022"), or in
     # the header; never one from a citation or a birth.
     for i in nonempty(lines):
         for dm in find_dates(lines[i], today=today):
             if dm.worded and not re.sub(r"[\W_]", "", lines[i][: dm.start] + lines[i][dm.end :]):
-                return Field(dm.value.isoformat(), conf_of(0.8, dm.repaired)), None, i
+                return Field(dm.value.isoformat(), _date_conf(0.8, dm)), None, i
     for i in header_idx:
         folded = fold(lines[i])
         if re.search(r"\b(can cu|sinh|luat|nghi dinh|thuc hien|theo)\b", folded) or _CITES_RE.search(folded):
             continue  # a date in a citation ("Chỉ thị số 11/CT-TTg ngày 16 tháng 4 năm 2021")
         for dm in find_dates(lines[i], today=today):
             if dm.worded:
-                return Field(dm.value.isoformat(), conf_of(0.7, dm.repaired)), None, i
+                return Field(dm.value.isoformat(), _date_conf(0.7, dm)), None, i
     return None
